@@ -1,0 +1,84 @@
+// The buffered byte streams the archives write to and read from. The fast path
+// (a copy into or out of the current buffer) is inline; a subclass supplies
+// what happens when a buffer fills or empties: frames, compression, hashing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace respawn::detail {
+
+class byte_sink {
+ public:
+  virtual ~byte_sink() = default;
+
+  void write(const void* data, std::size_t size) {
+    if (size <= static_cast<std::size_t>(end_ - cursor_)) {
+      std::memcpy(cursor_, data, size);
+      cursor_ += size;
+      return;
+    }
+    write_slow(static_cast<const char*>(data), size);
+  }
+
+  // Uncompressed bytes accepted so far.
+  std::uint64_t bytes_written() const { return flushed_ + static_cast<std::uint64_t>(cursor_ - begin_); }
+
+ protected:
+  // Consumes [begin_, cursor_) and points begin_/cursor_/end_ at a buffer with room.
+  virtual void flush_buffer() = 0;
+  void set_buffer(char* begin, char* end) { begin_ = cursor_ = begin, end_ = end; }
+  std::size_t buffered() const { return static_cast<std::size_t>(cursor_ - begin_); }
+  const char* buffer_begin() const { return begin_; }
+
+ private:
+  void write_slow(const char* data, std::size_t size);
+
+  char* begin_ = nullptr;
+  char* cursor_ = nullptr;
+  char* end_ = nullptr;
+  std::uint64_t flushed_ = 0;
+};
+
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+
+  // Reads exactly `size` bytes or throws respawn::error (truncated, corrupt, ...).
+  void read(void* data, std::size_t size) {
+    if (size <= static_cast<std::size_t>(end_ - cursor_)) {
+      std::memcpy(data, cursor_, size);
+      cursor_ += size;
+      return;
+    }
+    read_slow(static_cast<char*>(data), size);
+  }
+
+  // Bytes ready in the current buffer; lets a reader bound an allocation by
+  // what the input really holds instead of by a size it claims.
+  std::size_t available() const { return static_cast<std::size_t>(end_ - cursor_); }
+
+  // Uncompressed bytes delivered so far.
+  std::uint64_t bytes_read() const { return consumed_ + static_cast<std::uint64_t>(cursor_ - begin_); }
+
+  // The name used in error messages: a path, or "fd 3".
+  virtual const std::string& name() const = 0;
+
+ protected:
+  // Makes the next buffer current; returns false at the end of the payload.
+  virtual bool refill() = 0;
+  void set_buffer(const char* begin, const char* end) { begin_ = cursor_ = begin, end_ = end; }
+  bool at_buffer_end() const { return cursor_ == end_; }
+
+ private:
+  void read_slow(char* data, std::size_t size);
+
+  const char* begin_ = nullptr;
+  const char* cursor_ = nullptr;
+  const char* end_ = nullptr;
+  std::uint64_t consumed_ = 0;
+};
+
+}  // namespace respawn::detail

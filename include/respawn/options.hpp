@@ -1,0 +1,49 @@
+// Options and results of the snapshot operations (save, load, verify).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace respawn {
+
+class restore_context;
+
+// What a save (or verify) reports about a snapshot.
+struct snapshot_info {
+  std::string hash;              // XXH3-128 of the uncompressed payload, 32 lowercase hex digits
+  std::uint64_t raw_bytes = 0;   // uncompressed payload size
+  std::uint64_t stored_bytes = 0;  // size of the whole container: header, frames and trailer
+  std::string root_type;         // the root type's schema name
+};
+
+struct save_options {
+  // zstd level; 0 stores frames uncompressed. Level 1 is the fastest level that
+  // still reaches zstd's usual ratio on serialized object graphs.
+  int compression_level = 1;
+  // Compression workers running beside the serializing thread; 0 compresses
+  // inline on the caller's thread.
+  unsigned threads = 1;
+  // Uncompressed bytes per frame. Bounds the memory of a save (frames in flight
+  // times this) and is the unit of parallel compression.
+  std::size_t frame_bytes = std::size_t{1} << 20;
+  // Deepest nesting of objects (through fields, containers and pointers) a save
+  // walks before it fails with policy_violation instead of exhausting the stack.
+  std::size_t max_depth = 4096;
+};
+
+struct load_options {
+  // Services for after_restore hooks and recompute functions. When null, load
+  // makes a context of its own and keeps it alive with the restored objects.
+  restore_context* context = nullptr;
+
+  // Limits: any size read from the input is checked against these before
+  // anything is allocated for it; exceeding one throws limit_exceeded.
+  std::uint64_t max_raw_bytes = std::uint64_t{64} << 30;     // whole uncompressed payload
+  std::uint64_t max_frame_bytes = std::uint64_t{64} << 20;   // one frame, stored or raw
+  std::uint64_t max_header_bytes = std::uint64_t{16} << 20;  // header with its schema
+  std::uint64_t max_container_elements = std::uint64_t{1} << 32;  // one container, string or array
+  std::size_t max_depth = 4096;                                  // object nesting
+};
+
+}  // namespace respawn

@@ -1,0 +1,31 @@
+// Writes the snapshot container of docs/format.md to a file descriptor.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "format/container.hpp"
+#include "respawn/detail/byte_stream.hpp"
+#include "respawn/options.hpp"
+
+namespace respawn::format {
+
+// Streams a payload into frames on a file descriptor. The constructor writes the
+// header; finish() writes the last frame and the trailer. Frames are compressed
+// by save_options::threads workers while the caller keeps writing.
+class frame_writer final : public detail::byte_sink {
+ public:
+  frame_writer(int fd, std::string name, const header& file_header, const save_options& options);
+  ~frame_writer() override;
+  frame_writer(const frame_writer&) = delete;
+  frame_writer& operator=(const frame_writer&) = delete;
+
+  snapshot_info finish();
+
+ private:
+  void flush_buffer() override;
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace respawn::format
