@@ -1,0 +1,73 @@
+// A program outside respawn's tree: saves a small object, loads it back, and
+// exits 0 when the loaded copy equals the original. Built by the consumer tests
+// against an installed respawn (find_package) and against its source tree
+// (add_subdirectory).
+#include <respawn/respawn.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include <unistd.h>
+
+struct Point {
+  int x = 0;
+  std::string label;
+};
+
+template <>
+struct respawn::policy<Point> {
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&Point::x, "x"), respawn::serialize(&Point::label, "label"));
+};
+
+namespace {
+
+int run() {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("respawn-consumer-" + std::to_string(::getpid()) + ".snap");
+  struct remove_at_exit {
+    std::filesystem::path path;
+    ~remove_at_exit() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } cleanup{path};
+
+  const Point p{42, "forty-two"};
+  const respawn::snapshot_info info = respawn::save(p, path);
+  std::cout << "saved " << path << ": hash " << info.hash << ", " << info.raw_bytes << " raw bytes, "
+            << info.stored_bytes << " stored bytes\n";
+  if (info.hash.size() != 32) {
+    std::cerr << "FAIL: the content hash is not 32 hex digits: '" << info.hash << "'\n";
+    return 1;
+  }
+
+  const std::unique_ptr<Point> q = respawn::load<Point>(path);
+  if (!q) {
+    std::cerr << "FAIL: load returned null\n";
+    return 1;
+  }
+  if (q->x != p.x || q->label != p.label) {
+    std::cerr << "FAIL: loaded {" << q->x << ", '" << q->label << "'}, saved {" << p.x << ", '" << p.label
+              << "'}\n";
+    return 1;
+  }
+  std::cout << "loaded {" << q->x << ", '" << q->label << "'}: equal\n";
+  return 0;
+}
+
+}  // namespace
+
+int main() {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::cerr << "FAIL: " << e.what() << '\n';
+    return 1;
+  }
+}
