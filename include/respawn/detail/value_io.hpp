@@ -1,0 +1,29 @@
+// value_io<T>: how a standard library type is written and read. Each header in
+// respawn/types/ specializes it for one type, with a save and a load:
+//   template <class Archive> static void save(Archive&, const T&);
+//   template <class Archive> static void load(Archive&, T&);
+// The archives call it for every type without a policy that is not arithmetic,
+// an enum or a raw pointer. Types with neither go to Boost.Serialization (a
+// hand-written serialize function).
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+namespace respawn::detail {
+
+template <class T, class Enable = void>
+struct value_io {
+  using unspecialized = void;
+};
+
+template <class T>
+concept has_value_io = !requires { typename value_io<T>::unspecialized; };
+
+// Whether objects of T must keep their address once loaded, because a pointer
+// elsewhere in the snapshot may refer to them. Containers of such types size
+// themselves before loading elements in place instead of growing while loading.
+template <class T>
+inline constexpr bool address_sensitive = !std::is_arithmetic_v<T> && !std::is_enum_v<T>;
+
+}  // namespace respawn::detail

@@ -1,0 +1,73 @@
+// std::vector: its size, then its elements. Arithmetic elements travel as one
+// block of bytes; others are loaded in place after one allocation, so their
+// addresses are final (pointers into the vector stay valid).
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "respawn/detail/container_io.hpp"
+#include "respawn/detail/policy_traits.hpp"
+#include "respawn/detail/value_io.hpp"
+
+namespace respawn::detail {
+
+template <class T, class Alloc>
+struct held_types<std::vector<T, Alloc>> {
+  using type = type_list<T>;
+};
+
+template <class T, class Alloc>
+struct value_io<std::vector<T, Alloc>, std::enable_if_t<!std::is_same_v<T, bool>>> {
+  template <class Archive>
+  static void save(Archive& archive, const std::vector<T, Alloc>& v) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      archive.write_size(v.size());
+      archive.write_bytes(v.data(), v.size() * sizeof(T));
+    } else {
+      save_elements(archive, v, v.size());
+    }
+  }
+
+  template <class Archive>
+  static void load(Archive& archive, std::vector<T, Alloc>& v) {
+    const std::uint64_t size = archive.read_size();
+    v.clear();
+    if constexpr (std::is_arithmetic_v<T>) {
+      // Grows with the bytes that really arrive, never by the size claimed.
+      for (std::uint64_t done = 0; done < size;) {
+        const std::size_t chunk = static_cast<std::size_t>(
+            std::min<std::uint64_t>(size - done, std::max<std::size_t>(archive.available() / sizeof(T), 1024)));
+        v.resize(v.size() + chunk);
+        archive.read_bytes(v.data() + done, chunk * sizeof(T));
+        done += chunk;
+      }
+    } else {
+      archive.check_allocation(size, sizeof(T));
+      v.resize(static_cast<std::size_t>(size));
+      for (std::size_t index = 0; index < v.size(); ++index) archive.load_item(index, v[index]);
+    }
+  }
+};
+
+template <class Alloc>
+struct value_io<std::vector<bool, Alloc>> {
+  template <class Archive>
+  static void save(Archive& archive, const std::vector<bool, Alloc>& v) {
+    archive.write_size(v.size());
+    for (const bool bit : v) archive.save(bit);
+  }
+
+  template <class Archive>
+  static void load(Archive& archive, std::vector<bool, Alloc>& v) {
+    const std::uint64_t size = archive.read_size();
+    v.clear();
+    for (std::uint64_t index = 0; index < size; ++index) {
+      bool bit = false;
+      archive.load(bit);
+      v.push_back(bit);
+    }
+  }
+};
+
+}  // namespace respawn::detail

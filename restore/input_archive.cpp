@@ -1,0 +1,170 @@
+#include "respawn/detail/input_archive.hpp"
+
+// Boost's binary archive templates, instantiated for respawn's archive the
+// way Boost instantiates them for its own.
+#include <boost/archive/impl/archive_serializer_map.ipp>
+#include <boost/archive/impl/basic_binary_iarchive.ipp>
+#include <boost/archive/impl/basic_binary_iprimitive.ipp>
+#include <atomic>
+
+namespace boost::archive {
+template class detail::archive_serializer_map<respawn::detail::input_archive>;
+template class basic_binary_iprimitive<respawn::detail::input_archive, char, std::char_traits<char>>;
+template class basic_binary_iarchive<respawn::detail::input_archive>;
+template class binary_iarchive_impl<respawn::detail::input_archive, char, std::char_traits<char>>;
+}  // namespace boost::archive
+
+namespace respawn::detail {
+
+std::size_t next_type_slot() {
+  static std::atomic<std::size_t> next{0};
+  return next++;
+}
+
+std::streamsize source_streambuf::xsgetn(char* data, std::streamsize size) {
+  source_.read(data, static_cast<std::size_t>(size));
+  return size;
+}
+
+source_streambuf::int_type source_streambuf::underflow() {
+  source_.read(&last_, 1);
+  setg(&last_, &last_, &last_ + 1);
+  return traits_type::to_int_type(last_);
+}
+
+input_archive::input_archive(byte_source& source, const snapshot_schema& file_schema,
+                             std::uint32_t boost_archive_version, std::shared_ptr<restore_context> context,
+                             const load_options& options)
+    : input_stream_holder(source),
+      boost_archive(streambuf, boost::archive::no_header | boost::archive::no_codecvt),
+      source_(source),
+      file_schema_(file_schema),
+      context_(std::move(context)),
+      options_(options),
+      path_(file_schema.root_type),
+      max_depth_(options.max_depth),
+      objects_(1) {  // id 0 is the null reference
+  set_library_version(boost::serialization::library_version_type(boost_archive_version));
+}
+
+input_archive::~input_archive() {
+  for (loaded_object& object : objects_) {
+    if (!object.adopted && object.destroy != nullptr) object.destroy(object.address);
+  }
+}
+
+void input_archive::fail(errc code, const std::string& message) const {
+  throw error(code, source_.name() + ": " + path_.str() + ": " + message);
+}
+
+void input_archive::fail_too_deep() const {
+  fail(errc::limit_exceeded,
+       "objects nest deeper than load_options::max_depth (" + std::to_string(max_depth_) + ")");
+}
+
+void input_archive::load(bool& value) {
+  std::uint8_t byte = 0;
+  load(byte);
+  if (byte > 1) fail(errc::corrupt, "a bool holds " + std::to_string(byte));
+  value = byte != 0;
+}
+
+std::uint64_t input_archive::read_size() {
+  std::uint64_t size = 0;
+  load(size);
+  if (size > options_.max_container_elements) {
+    fail(errc::limit_exceeded, "a container or string claims " + std::to_string(size) +
+                                   " elements, above load_options::max_container_elements (" +
+                                   std::to_string(options_.max_container_elements) + ")");
+  }
+  return size;
+}
+
+void input_archive::check_allocation(std::uint64_t count, std::size_t size) const {
+  const std::uint64_t budget = options_.max_raw_bytes;
+  if (size != 0 && count > budget / size) {
+    fail(errc::limit_exceeded, "a container claims " + std::to_string(count) + " elements of " +
+                                   std::to_string(size) + " bytes, above load_options::max_raw_bytes (" +
+                                   std::to_string(budget) + ")");
+  }
+}
+
+void input_archive::track_value(void* address, const std::type_info& type) {
+  objects_.push_back({address, &type, nullptr, ownership::value, true, nullptr});
+}
+
+std::uint64_t input_archive::add_object(void* address, const std::type_info& type, void (*destroy)(void*)) {
+  objects_.push_back({address, &type, destroy, ownership::none, false, nullptr});
+  return objects_.size() - 1;
+}
+
+void input_archive::claim(std::uint64_t id, ownership how) {
+  loaded_object& object = objects_[id];
+  if (how == ownership::none) return;
+  if (how == ownership::shared && object.owner == ownership::shared) return;
+  if (object.owner != ownership::none) {
+    fail(errc::corrupt, "object #" + std::to_string(id) + " has two owners");
+  }
+  object.owner = how;
+}
+
+std::shared_ptr<void>& input_archive::shared_owner(std::uint64_t id) {
+  loaded_object& object = objects_[id];
+  if (!object.shared) {
+    object.shared = std::shared_ptr<void>(object.address, object.destroy);
+    object.adopted = true;
+  }
+  return object.shared;
+}
+
+void input_archive::relocated(std::size_t mark, const void* from, const void* to, std::size_t size) {
+  const auto* begin = static_cast<const char*>(from);
+  for (std::size_t id = mark; id < objects_.size(); ++id) {
+    const auto* address = static_cast<const char*>(objects_[id].address);
+    if (address >= begin && address < begin + size) {
+      objects_[id].address = const_cast<char*>(static_cast<const char*>(to) + (address - begin));
+    }
+  }
+  for (after_restore_hook& hook : hooks_) {
+    const auto* address = static_cast<const char*>(hook.object);
+    if (address >= begin && address < begin + size) {
+      hook.object = const_cast<char*>(static_cast<const char*>(to) + (address - begin));
+    }
+  }
+}
+
+const registered_class* input_archive::load_class_reference() {
+  std::uint32_t reference = 0;
+  load(reference);
+  if (reference == 0) return nullptr;
+  if (reference <= classes_.size()) return classes_[reference - 1];
+  if (reference != classes_.size() + 1) fail(errc::corrupt, "class reference " + std::to_string(reference) + " is out of sequence");
+  std::string name;
+  load_override(name);
+  const registered_class* registered = find_class(name);
+  if (registered == nullptr) {
+    fail(errc::type_mismatch, "the snapshot holds a class registered as \"" + name +
+                                  "\", which this program does not register (RESPAWN_REGISTER)");
+  }
+  classes_.push_back(registered);
+  return registered;
+}
+
+std::int64_t input_archive::file_version_of(const std::string& type_name, std::uint32_t program_version) const {
+  const type_schema* written = file_schema_.find(type_name);
+  return written != nullptr ? written->version : program_version;
+}
+
+void input_archive::check_every_object_owned() {
+  for (std::size_t id = 1; id < objects_.size(); ++id) {
+    if (objects_[id].owner == ownership::none) {
+      fail(errc::corrupt, "object #" + std::to_string(id) + " is reached only through raw pointers; nothing owns it");
+    }
+  }
+}
+
+void input_archive::run_after_restore_hooks() {
+  for (const after_restore_hook& hook : hooks_) hook.run(hook.object, *context_);
+}
+
+}  // namespace respawn::detail

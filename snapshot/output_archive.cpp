@@ -1,0 +1,117 @@
+#include "respawn/detail/output_archive.hpp"
+
+// Boost's binary archive templates, instantiated for respawn's archive the
+// way Boost instantiates them for its own.
+#include <boost/archive/impl/archive_serializer_map.ipp>
+#include <boost/archive/impl/basic_binary_oarchive.ipp>
+#include <boost/archive/impl/basic_binary_oprimitive.ipp>
+#include <functional>
+
+#include "respawn/detail/type_name.hpp"
+
+namespace boost::archive {
+template class detail::archive_serializer_map<respawn::detail::output_archive>;
+template class basic_binary_oprimitive<respawn::detail::output_archive, char, std::char_traits<char>>;
+template class basic_binary_oarchive<respawn::detail::output_archive>;
+template class binary_oarchive_impl<respawn::detail::output_archive, char, std::char_traits<char>>;
+}  // namespace boost::archive
+
+namespace respawn::detail {
+
+std::streamsize sink_streambuf::xsputn(const char* data, std::streamsize size) {
+  sink_.write(data, static_cast<std::size_t>(size));
+  return size;
+}
+
+sink_streambuf::int_type sink_streambuf::overflow(int_type c) {
+  if (!traits_type::eq_int_type(c, traits_type::eof())) {
+    const char byte = traits_type::to_char_type(c);
+    sink_.write(&byte, 1);
+  }
+  return traits_type::not_eof(c);
+}
+
+output_archive::output_archive(byte_sink& sink, std::string name, std::string root_name,
+                               const save_options& options)
+    : output_stream_holder(sink),
+      boost_archive(streambuf, boost::archive::no_header | boost::archive::no_codecvt),
+      sink_(sink),
+      name_(std::move(name)),
+      path_(std::move(root_name)),
+      max_depth_(options.max_depth) {}
+
+std::size_t output_archive::object_key_hash::operator()(const object_key& key) const noexcept {
+  const auto address = reinterpret_cast<std::uintptr_t>(key.address);
+  return std::hash<std::uintptr_t>{}(address) ^ (key.type->hash_code() * 0x9e3779b97f4a7c15ULL);
+}
+
+void output_archive::fail(errc code, const std::string& message) const {
+  throw error(code, name_ + ": " + path_.str() + ": " + message);
+}
+
+void output_archive::fail_too_deep() const {
+  fail(errc::policy_violation, "objects nest deeper than save_options::max_depth (" + std::to_string(max_depth_) +
+                                   "); a long chain of owning pointers should be a container");
+}
+
+void output_archive::fail_unregistered(const std::type_info& dynamic, const std::type_info& pointer) const {
+  fail(errc::policy_violation, "the object is a " + demangled_name(dynamic) + ", reached through a pointer to " +
+                                   demangled_name(pointer) + "; register it with RESPAWN_REGISTER(" +
+                                   demangled_name(dynamic) + ", \"stable-name\")");
+}
+
+void output_archive::track_value(const void* address, const std::type_info& type) {
+  const auto [found, inserted] = objects_.try_emplace(object_key{address, &type}, object_record{next_id_, ownership::value});
+  if (!inserted) {
+    fail(errc::policy_violation,
+         "this object was already written through a pointer; write the field that owns an object before "
+         "any pointer to it");
+  }
+  ++next_id_;
+}
+
+std::pair<output_archive::object_record, bool> output_archive::track_pointer(const void* address,
+                                                                             const std::type_info& type,
+                                                                             ownership how) {
+  const auto [found, inserted] = objects_.try_emplace(object_key{address, &type}, object_record{next_id_, how});
+  object_record& record = found->second;
+  if (inserted) {
+    if (how == ownership::none) unowned_.emplace(next_id_, path_.str());
+    ++next_id_;
+    return {record, true};
+  }
+  if (how == ownership::none || (how == ownership::shared && record.owner == ownership::shared)) {
+    return {record, false};
+  }
+  if (record.owner != ownership::none) {
+    fail(errc::policy_violation, "the object has two owners (a unique_ptr or shared_ptr, and another owner)");
+  }
+  record.owner = how;
+  unowned_.erase(record.id);
+  return {record, false};
+}
+
+void output_archive::save_class_reference(const registered_class* registered) {
+  if (registered == nullptr) {
+    save(std::uint32_t{0});
+    return;
+  }
+  const auto [found, inserted] =
+      class_references_.try_emplace(registered, static_cast<std::uint32_t>(class_references_.size() + 1));
+  save(found->second);
+  if (inserted) save_override(registered->name);
+}
+
+void output_archive::check_every_object_owned() const {
+  if (unowned_.empty()) return;
+  auto first = unowned_.begin();
+  for (auto it = unowned_.begin(); it != unowned_.end(); ++it) {
+    if (it->first < first->first) first = it;
+  }
+  throw error(errc::policy_violation,
+              name_ + ": " + first->second +
+                  ": a raw pointer points to an object that nothing in the snapshot owns; raw pointers must "
+                  "point to objects owned elsewhere in the graph (by value, unique_ptr or shared_ptr)");
+}
+
+}  // namespace respawn::detail

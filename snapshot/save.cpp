@@ -1,0 +1,42 @@
+// save(): the container around the payload, and atomic replacement of a file.
+#include <boost/archive/basic_archive.hpp>
+
+#include "respawn/snapshot.hpp"
+#include "snapshot/atomic_file.hpp"
+#include "snapshot/frame_writer.hpp"
+
+namespace respawn::detail {
+
+struct save_session::impl {
+  impl(int fd, std::string name, const snapshot_schema& schema, const save_options& options)
+      : writer(fd, name, format::header{static_cast<std::uint32_t>(boost::archive::BOOST_ARCHIVE_VERSION()), schema},
+               options),
+        archive(writer, std::move(name), schema.root_type, options) {}
+
+  format::frame_writer writer;
+  output_archive archive;
+};
+
+save_session::save_session(int fd, std::string name, const snapshot_schema& schema, const save_options& options)
+    : impl_(std::make_unique<impl>(fd, std::move(name), schema, options)) {}
+
+save_session::~save_session() = default;
+
+output_archive& save_session::archive() { return impl_->archive; }
+
+snapshot_info save_session::finish() { return impl_->writer.finish(); }
+
+snapshot_info save_to_file(const std::filesystem::path& file, const snapshot_schema& schema,
+                           const save_options& options, void (*write)(output_archive&, const void*),
+                           const void* root) {
+  atomic_file output(file);
+  save_session session(output.fd(), file.string(), schema, options);
+  write(session.archive(), root);
+  snapshot_info info = session.finish();
+  output.commit();
+  return info;
+}
+
+std::string descriptor_name(int fd) { return "fd " + std::to_string(fd); }
+
+}  // namespace respawn::detail
