@@ -1,5 +1,6 @@
 #include "respawn/detail/registry.hpp"
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <typeindex>

@@ -118,9 +118,12 @@ class input_archive : private input_stream_holder,
 
   // ---- Boost's primitive interface, and the entry point of every value.
   template <class T>
-    requires std::is_arithmetic_v<T>
   void load(T& value) {
-    source_.read(&value, sizeof value);
+    if constexpr (std::is_arithmetic_v<T>) {
+      source_.read(&value, sizeof value);
+    } else {
+      boost_archive::load(value);  // Boost's own primitives: class ids, versions, ...
+    }
   }
   void load(bool& value);
   void load_binary(void* data, std::size_t size) { source_.read(data, size); }

@@ -92,9 +92,12 @@ class output_archive : private output_stream_holder,
 
   // ---- Boost's primitive interface, and the entry point of every value.
   template <class T>
-    requires std::is_arithmetic_v<T>
   void save(const T& value) {
-    sink_.write(&value, sizeof value);
+    if constexpr (std::is_arithmetic_v<T>) {
+      sink_.write(&value, sizeof value);
+    } else {
+      boost_archive::save(value);  // Boost's own primitives: class ids, versions, ...
+    }
   }
   void save_binary(const void* data, std::size_t size) { sink_.write(data, size); }
 
