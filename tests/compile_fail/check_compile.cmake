@@ -1,0 +1,17 @@
+# Compiles SOURCE with COMPILER and FLAGS. EXPECT=compiles: must succeed.
+# EXPECT=fails: must fail, with every regular expression in PATTERNS in the output.
+execute_process(COMMAND ${COMPILER} ${FLAGS} ${SOURCE} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(EXPECT STREQUAL "compiles")
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${SOURCE} should compile:\n${out}")
+  endif()
+  return()
+endif()
+if(result EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled, but it must not")
+endif()
+foreach(pattern ${PATTERNS})
+  if(NOT out MATCHES "${pattern}")
+    message(FATAL_ERROR "${SOURCE}: the compiler's message lacks '${pattern}':\n${out}")
+  endif()
+endforeach()
