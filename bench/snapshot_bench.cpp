@@ -1,0 +1,201 @@
+// respawn against cereal on the reference state (WORKLOAD.md): save and load
+// through a file and a pipe, several compression levels and thread counts,
+// and cereal's in-memory save and load of the same state. Run by
+// bench/run.py, which adds Python pickle and writes docs/performance.md.
+//
+//   respawn_bench [--sizes=10000,100000] [Google Benchmark flags]
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <respawn/respawn.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cereal_state.hpp"
+#include "memory.hpp"
+#include "state.hpp"
+
+namespace {
+
+constexpr std::uint64_t kSeed = 1;
+
+struct Prepared {
+  std::unique_ptr<minibuild::Scheduler> state;
+  std::uint64_t state_bytes = 0;  // resident memory the state added when built
+  std::string cereal_bytes;
+  std::filesystem::path snapshot;  // saved at default options
+};
+
+std::filesystem::path scratch_folder() {
+  static const std::filesystem::path folder = [] {
+    auto path = std::filesystem::temp_directory_path() / ("respawn-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path);
+    return path;
+  }();
+  return folder;
+}
+
+// The state of each size, built once and shared by every benchmark.
+Prepared& prepared(std::size_t elements) {
+  static std::map<std::size_t, Prepared> cache;
+  auto [it, inserted] = cache.try_emplace(elements);
+  Prepared& p = it->second;
+  if (inserted) {
+    bench::reset_peak();
+    const std::uint64_t before = bench::resident_bytes();
+    p.state = minibuild::build_state(elements, kSeed);
+    p.state_bytes = bench::resident_bytes() - before;
+    p.cereal_bytes = bench::cereal_save(*p.state);
+    p.snapshot = scratch_folder() / ("state-" + std::to_string(elements) + ".snap");
+    respawn::save(*p.state, p.snapshot);
+  }
+  return p;
+}
+
+void set_common_counters(benchmark::State& run, const Prepared& p, std::uint64_t peak_extra) {
+  run.counters["elements"] = static_cast<double>(p.state->project->elements.size());
+  run.counters["state_MiB"] = static_cast<double>(p.state_bytes) / (1 << 20);
+  run.counters["peak_extra_MiB"] = static_cast<double>(peak_extra) / (1 << 20);
+}
+
+void respawn_save_file(benchmark::State& run, int level, unsigned threads) {
+  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  respawn::save_options options;
+  options.compression_level = level;
+  options.threads = threads;
+  const auto file = scratch_folder() / "save.snap";
+  respawn::snapshot_info info;
+  std::uint64_t peak_extra = 0;
+  for (auto _ : run) {
+    run.PauseTiming();
+    bench::reset_peak();
+    const std::uint64_t before = bench::resident_bytes();
+    run.ResumeTiming();
+    info = respawn::save(*p.state, file, options);
+    run.PauseTiming();
+    peak_extra = std::max(peak_extra, bench::peak_resident_bytes() - before);
+    run.ResumeTiming();
+  }
+  set_common_counters(run, p, peak_extra);
+  run.counters["raw_bytes"] = static_cast<double>(info.raw_bytes);
+  run.counters["stored_bytes"] = static_cast<double>(info.stored_bytes);
+  run.counters["ratio"] = static_cast<double>(info.raw_bytes) / static_cast<double>(info.stored_bytes);
+}
+
+void respawn_load_file(benchmark::State& run) {
+  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  std::uint64_t peak_extra = 0;
+  for (auto _ : run) {
+    run.PauseTiming();
+    bench::reset_peak();
+    run.ResumeTiming();
+    auto loaded = respawn::load<minibuild::Scheduler>(p.snapshot);
+    run.PauseTiming();
+    // What the load held beyond the state it built.
+    peak_extra = std::max(peak_extra, bench::peak_resident_bytes() - bench::resident_bytes());
+    loaded.reset();
+    run.ResumeTiming();
+  }
+  set_common_counters(run, p, peak_extra);
+}
+
+// A save into a pipe while another thread loads from it: the hand-off a
+// spawned child sees.
+void respawn_pipe(benchmark::State& run, int level) {
+  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  respawn::save_options options;
+  options.compression_level = level;
+  for (auto _ : run) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
+    std::thread writer([&] {
+      respawn::save(*p.state, fds[1], options);
+      ::close(fds[1]);
+    });
+    auto loaded = respawn::load<minibuild::Scheduler>(fds[0]);
+    writer.join();
+    ::close(fds[0]);
+    run.PauseTiming();
+    loaded.reset();
+    run.ResumeTiming();
+  }
+  set_common_counters(run, p, 0);
+}
+
+void cereal_save_memory(benchmark::State& run) {
+  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  std::size_t bytes = 0;
+  for (auto _ : run) bytes = bench::cereal_save(*p.state).size();
+  set_common_counters(run, p, 0);
+  run.counters["raw_bytes"] = static_cast<double>(bytes);
+  // The reference ratio of target 4: zstd level 1 over the plain serialized bytes.
+  std::string compressed(ZSTD_compressBound(p.cereal_bytes.size()), '\0');
+  const std::size_t size =
+      ZSTD_compress(compressed.data(), compressed.size(), p.cereal_bytes.data(), p.cereal_bytes.size(), 1);
+  run.counters["zstd1_ratio"] = static_cast<double>(p.cereal_bytes.size()) / static_cast<double>(size);
+}
+
+void cereal_load_memory(benchmark::State& run) {
+  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  for (auto _ : run) {
+    auto loaded = bench::cereal_load(p.cereal_bytes);
+    run.PauseTiming();
+    loaded.reset();
+    run.ResumeTiming();
+  }
+  set_common_counters(run, p, 0);
+}
+
+std::vector<std::int64_t> sizes_from(int& argc, char** argv) {
+  std::vector<std::int64_t> sizes = {10000, 100000, 1000000};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--sizes=", 0) != 0) continue;
+    sizes.clear();
+    for (std::size_t start = 8; start < arg.size();) {
+      const std::size_t comma = arg.find(',', start);
+      sizes.push_back(std::stoll(arg.substr(start, comma - start)));
+      start = comma == std::string::npos ? arg.size() : comma + 1;
+    }
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc;
+    break;
+  }
+  return sizes;
+}
+
+void register_all(const std::vector<std::int64_t>& sizes) {
+  auto add = [&](const std::string& name, auto function) {
+    auto* b = benchmark::RegisterBenchmark(name.c_str(), function);
+    for (std::int64_t n : sizes) b->Arg(n);
+    b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+  };
+  add("cereal/save_memory", cereal_save_memory);
+  add("cereal/load_memory", cereal_load_memory);
+  add("respawn/save_file", [](benchmark::State& s) { respawn_save_file(s, 1, 1); });
+  add("respawn/load_file", respawn_load_file);
+  add("respawn/save_file/level0", [](benchmark::State& s) { respawn_save_file(s, 0, 1); });
+  add("respawn/save_file/level3", [](benchmark::State& s) { respawn_save_file(s, 3, 1); });
+  add("respawn/save_file/threads0", [](benchmark::State& s) { respawn_save_file(s, 1, 0); });
+  add("respawn/save_file/threads2", [](benchmark::State& s) { respawn_save_file(s, 1, 2); });
+  add("respawn/pipe/level0", [](benchmark::State& s) { respawn_pipe(s, 0); });
+  add("respawn/pipe/level1", [](benchmark::State& s) { respawn_pipe(s, 1); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all(sizes_from(argc, argv));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::filesystem::remove_all(scratch_folder());
+  return 0;
+}
