@@ -30,6 +30,7 @@ class frame_reader final : public detail::byte_source {
 
  private:
   bool refill() override;
+  friend snapshot_info verify(int fd, const std::string& name, const load_options& options);
   struct impl;
   std::unique_ptr<impl> impl_;
 };
