@@ -5,7 +5,6 @@
 #include <boost/archive/impl/archive_serializer_map.ipp>
 #include <boost/archive/impl/basic_binary_oarchive.ipp>
 #include <boost/archive/impl/basic_binary_oprimitive.ipp>
-#include <functional>
 
 #include "respawn/detail/type_name.hpp"
 
@@ -40,11 +39,6 @@ output_archive::output_archive(byte_sink& sink, std::string name, std::string ro
       path_(std::move(root_name)),
       max_depth_(options.max_depth) {}
 
-std::size_t output_archive::object_key_hash::operator()(const object_key& key) const noexcept {
-  const auto address = reinterpret_cast<std::uintptr_t>(key.address);
-  return std::hash<std::uintptr_t>{}(address) ^ (key.type->hash_code() * 0x9e3779b97f4a7c15ULL);
-}
-
 void output_archive::fail(errc code, const std::string& message) const {
   throw error(code, name_ + ": " + path_.str() + ": " + message);
 }
@@ -61,7 +55,8 @@ void output_archive::fail_unregistered(const std::type_info& dynamic, const std:
 }
 
 void output_archive::track_value(const void* address, const std::type_info& type) {
-  const auto [found, inserted] = objects_.try_emplace(object_key{address, &type}, object_record{next_id_, ownership::value});
+  bool inserted = false;
+  objects_.find_or_insert(address, type, next_id_, ownership::value, inserted);
   if (!inserted) {
     fail(errc::policy_violation,
          "this object was already written through a pointer; write the field that owns an object before "
@@ -73,22 +68,22 @@ void output_archive::track_value(const void* address, const std::type_info& type
 std::pair<output_archive::object_record, bool> output_archive::track_pointer(const void* address,
                                                                              const std::type_info& type,
                                                                              ownership how) {
-  const auto [found, inserted] = objects_.try_emplace(object_key{address, &type}, object_record{next_id_, how});
-  object_record& record = found->second;
+  bool inserted = false;
+  object_table::entry& record = objects_.find_or_insert(address, type, next_id_, how, inserted);
   if (inserted) {
     if (how == ownership::none) unowned_.emplace(next_id_, path_.str());
     ++next_id_;
-    return {record, true};
+    return {{record.id, record.owner}, true};
   }
   if (how == ownership::none || (how == ownership::shared && record.owner == ownership::shared)) {
-    return {record, false};
+    return {{record.id, record.owner}, false};
   }
   if (record.owner != ownership::none) {
     fail(errc::policy_violation, "the object has two owners (a unique_ptr or shared_ptr, and another owner)");
   }
   record.owner = how;
   unowned_.erase(record.id);
-  return {record, false};
+  return {{record.id, record.owner}, false};
 }
 
 void output_archive::save_class_reference(const registered_class* registered) {

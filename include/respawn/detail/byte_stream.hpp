@@ -16,7 +16,7 @@ class byte_sink {
 
   void write(const void* data, std::size_t size) {
     if (size <= static_cast<std::size_t>(end_ - cursor_)) {
-      std::memcpy(cursor_, data, size);
+      if (size != 0) std::memcpy(cursor_, data, size);  // data may be null when size is 0
       cursor_ += size;
       return;
     }
@@ -49,7 +49,7 @@ class byte_source {
   // Reads exactly `size` bytes or throws respawn::error (truncated, corrupt, ...).
   void read(void* data, std::size_t size) {
     if (size <= static_cast<std::size_t>(end_ - cursor_)) {
-      std::memcpy(data, cursor_, size);
+      if (size != 0) std::memcpy(data, cursor_, size);  // data may be null when size is 0
       cursor_ += size;
       return;
     }

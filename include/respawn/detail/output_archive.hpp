@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "respawn/detail/byte_stream.hpp"
+#include "respawn/detail/object_table.hpp"
 #include "respawn/detail/object_path.hpp"
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
@@ -112,14 +113,6 @@ class output_archive : private output_stream_holder,
   }
 
  private:
-  struct object_key {
-    const void* address;
-    const std::type_info* type;
-    bool operator==(const object_key&) const = default;
-  };
-  struct object_key_hash {
-    std::size_t operator()(const object_key& key) const noexcept;
-  };
   struct object_record {
     std::uint64_t id;
     ownership owner;
@@ -193,7 +186,7 @@ class output_archive : private output_stream_holder,
   std::size_t depth_ = 0;
   std::size_t max_depth_;
   std::uint64_t next_id_ = 1;
-  std::unordered_map<object_key, object_record, object_key_hash> objects_;
+  object_table objects_;
   std::unordered_map<std::uint64_t, std::string> unowned_;  // id -> path of the raw pointer that wrote it
   std::unordered_map<const registered_class*, std::uint32_t> class_references_;
 };
