@@ -17,13 +17,4 @@ std::string object_path::str() const {
   return text;
 }
 
-void object_path::note_unwinding() noexcept {
-  if (!failure_path_.empty()) return;  // a deeper segment already noted it
-  try {
-    failure_path_ = str();
-  } catch (...) {
-    // Without memory for the path the error still names the input.
-  }
-}
-
 }  // namespace respawn::detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "format/container.hpp"
@@ -9,6 +10,8 @@
 #include "respawn/options.hpp"
 
 namespace respawn::format {
+
+struct frame_bytes;  // the raw bytes of one frame
 
 // Reads a container from a file descriptor, checking each frame's hash before
 // handing out a byte of it. Never reads past the trailer, so a pipe or socket
@@ -29,10 +32,15 @@ class frame_reader final : public detail::byte_source {
   snapshot_info finish();
 
  private:
-  bool refill() override;
-  friend snapshot_info verify(int fd, const std::string& name, const load_options& options);
+  class read_ahead;
   struct impl;
+
+  bool refill() override;
+  std::optional<frame_bytes> next_frame();
+  friend snapshot_info verify(int fd, const std::string& name, const load_options& options);
+
   std::unique_ptr<impl> impl_;
+  std::unique_ptr<read_ahead> read_ahead_;  // destroyed first: its worker uses impl_
 };
 
 // Reads a whole container, checking every hash and size, and builds nothing.

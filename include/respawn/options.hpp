@@ -37,6 +37,11 @@ struct load_options {
   // makes a context of its own and keeps it alive with the restored objects.
   restore_context* context = nullptr;
 
+  // Read-ahead: with 1 (or more), a worker reads, checks and decompresses the
+  // next frames while the caller's thread builds objects from the current one;
+  // 0 does everything on the caller's thread.
+  unsigned threads = 1;
+
   // Limits: any size read from the input is checked against these before
   // anything is allocated for it; exceeding one throws limit_exceeded.
   std::uint64_t max_raw_bytes = std::uint64_t{64} << 30;     // whole uncompressed payload

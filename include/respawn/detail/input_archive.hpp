@@ -88,14 +88,16 @@ class input_archive : private input_stream_holder,
   std::size_t available() const { return source_.available(); }
   template <class X>
   void load_item(std::size_t index, X& item) {
-    path_scope scope(path_, index);
+    path_.push_index(index);
     load_override(item);
+    path_.pop();
   }
   template <class K, class V>
   void load_entry_value(std::size_t index, const K& key, V& value) {
     if constexpr (std::is_same_v<K, std::string>) {
-      path_scope scope(path_, key);
+      path_.push_key(key);
       load_override(value);
+      path_.pop();
     } else {
       load_item(index, value);
     }
@@ -191,8 +193,9 @@ class input_archive : private input_stream_holder,
       load_fields(static_cast<typename F::base_type&>(object));
     } else if constexpr (requires { F::is_serialize; }) {
       if (field.since_version > version) return;  // written before the field existed
-      path_scope scope(path_, field.name);
+      path_.push_field(field.name);
       load_override(object.*(field.member));
+      path_.pop();
     } else if constexpr (requires { F::is_recompute; }) {
       bind_recipe<T, I>(object);
     }

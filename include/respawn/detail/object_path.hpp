@@ -1,10 +1,12 @@
 // The path from the root to the object being written or read, kept as a stack
 // of cheap segments and turned into text ("Scheduler.project.elements[42].name")
-// only when an error needs it.
+// only when an error needs it. The archives push and pop segments around each
+// step without RAII on purpose: when an exception leaves a step, its segments
+// stay, so the stack still shows where the failure happened when the error is
+// reported (an archive is never used again after an exception).
 #pragma once
 
 #include <cstddef>
-#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,11 +26,6 @@ class object_path {
   // The root's name followed by the segments.
   std::string str() const;
 
-  // Called while an exception unwinds through a segment: keeps the deepest
-  // path, where the failure happened, for the error message.
-  void note_unwinding() noexcept;
-  const std::string& failure_path() const { return failure_path_; }
-
  private:
   struct segment {
     const char* field;
@@ -37,24 +34,6 @@ class object_path {
   };
   std::string root_name_;
   std::vector<segment> segments_;
-  std::string failure_path_;
-};
-
-// Pushes a segment for the lifetime of the scope.
-class path_scope {
- public:
-  path_scope(object_path& path, const char* field) : path_(path) { path_.push_field(field); }
-  path_scope(object_path& path, std::size_t index) : path_(path) { path_.push_index(index); }
-  path_scope(object_path& path, const std::string& key) : path_(path) { path_.push_key(key); }
-  ~path_scope() {
-    if (std::uncaught_exceptions() > 0) path_.note_unwinding();
-    path_.pop();
-  }
-  path_scope(const path_scope&) = delete;
-  path_scope& operator=(const path_scope&) = delete;
-
- private:
-  object_path& path_;
 };
 
 }  // namespace respawn::detail

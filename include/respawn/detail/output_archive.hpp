@@ -68,15 +68,17 @@ class output_archive : private output_stream_holder,
   void write_bytes(const void* data, std::size_t size) { sink_.write(data, size); }
   template <class X>
   void save_item(std::size_t index, const X& item) {
-    path_scope scope(path_, index);
+    path_.push_index(index);
     save_override(item);
+    path_.pop();
   }
   template <class K, class V>
   void save_entry(std::size_t index, const K& key, const V& value) {
     save_item(index, key);
     if constexpr (std::is_same_v<K, std::string>) {
-      path_scope scope(path_, key);
+      path_.push_key(key);
       save_override(value);
+      path_.pop();
     } else {
       save_item(index, value);
     }
@@ -143,8 +145,9 @@ class output_archive : private output_stream_holder,
       if constexpr (is_base_field<F>::value) {
         save_fields(static_cast<const typename F::base_type&>(object));
       } else if constexpr (requires { F::is_serialize; }) {
-        path_scope scope(path_, field.name);
+        path_.push_field(field.name);
         save_override(object.*(field.member));
+        path_.pop();
       }
     });
   }
