@@ -119,3 +119,46 @@ TEST(PolicyTest, SaveReportsTheRootType) {
 }
 
 }  // namespace
+
+namespace {
+
+// An aggregate with a public base: the base takes one initializer.
+struct Point2 {
+  int x = 0;
+  int y = 0;
+};
+struct Point3 : Point2 {
+  int z = 0;
+};
+
+}  // namespace
+
+template <>
+struct respawn::policy<Point2> {
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&Point2::x, "x"), respawn::serialize(&Point2::y, "y"));
+};
+
+template <>
+struct respawn::policy<Point3> {
+  static constexpr auto fields = respawn::fields(respawn::base<Point2>(), respawn::serialize(&Point3::z, "z"));
+};
+
+namespace {
+
+static_assert(respawn::detail::policy_is_complete<Point3>());
+
+TEST(PolicyTest, AggregateWithABaseSavesTheBaseFields) {
+  respawn::testing::temp_dir dir;
+  Point3 point;
+  point.x = 1;
+  point.y = 2;
+  point.z = 3;
+  respawn::save(point, dir / "point.snap");
+  const auto restored = respawn::load<Point3>(dir / "point.snap");
+  EXPECT_EQ(restored->x, 1);
+  EXPECT_EQ(restored->y, 2);
+  EXPECT_EQ(restored->z, 3);
+}
+
+}  // namespace

@@ -85,6 +85,13 @@ class output_archive : private output_stream_holder,
   }
   template <class T>
   void save_pointer(const T* pointer, ownership how);
+  // Before a run of pointers is saved: warms the table slots they will need.
+  template <class T>
+  void prefetch_pointers(const T* const* pointers, std::size_t count) const {
+    if constexpr (!std::is_polymorphic_v<T>) {  // a polymorphic key needs the object itself
+      for (std::size_t i = 0; i < count; ++i) objects_.prefetch(pointers[i], typeid(T));
+    }
+  }
   // The fields of a class registered with RESPAWN_REGISTER (already tracked).
   template <class T>
   void save_registered(const T& object) {

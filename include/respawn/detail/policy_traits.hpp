@@ -88,6 +88,12 @@ constexpr std::size_t named_member_count() {
   return count;
 }
 
+// A public base takes one initializer of an aggregate, like a member.
+template <class T>
+constexpr std::size_t named_base_count() {
+  return std::tuple_size_v<decltype(policy<T>::fields.items)> - named_member_count<T>();
+}
+
 template <class T>
 constexpr bool members_named_once() {
   return std::apply(
@@ -103,7 +109,8 @@ constexpr bool members_named_once() {
 template <class T>
 constexpr bool policy_is_complete() {
   if constexpr (std::is_aggregate_v<T>) {
-    return named_member_count<T>() == aggregate_member_count<T>() && members_named_once<T>();
+    return named_member_count<T>() + named_base_count<T>() == aggregate_member_count<T>() &&
+           members_named_once<T>();
   } else {
     return members_named_once<T>();  // a non-aggregate's members cannot be counted
   }

@@ -25,6 +25,9 @@ struct value_io<std::vector<T, Alloc>, std::enable_if_t<!std::is_same_v<T, bool>
       archive.write_size(v.size());
       archive.write_bytes(v.data(), v.size() * sizeof(T));
     } else {
+      if constexpr (std::is_pointer_v<T> && requires { archive.prefetch_pointers(v.data(), v.size()); }) {
+        archive.prefetch_pointers(v.data(), v.size());
+      }
       save_elements(archive, v, v.size());
     }
   }
