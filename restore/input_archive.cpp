@@ -5,7 +5,6 @@
 #include <boost/archive/impl/archive_serializer_map.ipp>
 #include <boost/archive/impl/basic_binary_iarchive.ipp>
 #include <boost/archive/impl/basic_binary_iprimitive.ipp>
-#include <atomic>
 
 namespace boost::archive {
 template class detail::archive_serializer_map<respawn::detail::input_archive>;
@@ -15,11 +14,6 @@ template class binary_iarchive_impl<respawn::detail::input_archive, char, std::c
 }  // namespace boost::archive
 
 namespace respawn::detail {
-
-std::size_t next_type_slot() {
-  static std::atomic<std::size_t> next{0};
-  return next++;
-}
 
 std::streamsize source_streambuf::xsgetn(char* data, std::streamsize size) {
   source_.read(data, static_cast<std::size_t>(size));

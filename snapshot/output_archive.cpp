@@ -6,6 +6,8 @@
 #include <boost/archive/impl/basic_binary_oarchive.ipp>
 #include <boost/archive/impl/basic_binary_oprimitive.ipp>
 
+#include <iterator>
+
 #include "respawn/detail/type_name.hpp"
 
 namespace boost::archive {
@@ -37,7 +39,15 @@ output_archive::output_archive(byte_sink& sink, std::string name, std::string ro
       sink_(sink),
       name_(std::move(name)),
       path_(std::move(root_name)),
-      max_depth_(options.max_depth) {}
+      max_depth_(options.max_depth),
+      measure_costs_(options.measure_costs) {}
+
+std::vector<type_cost> output_archive::take_costs() {
+  std::vector<type_cost> costs(std::make_move_iterator(costs_.begin()), std::make_move_iterator(costs_.end()));
+  costs_.clear();
+  costs_by_slot_.clear();
+  return costs;
+}
 
 void output_archive::fail(errc code, const std::string& message) const {
   throw error(code, name_ + ": " + path_.str() + ": " + message);

@@ -24,7 +24,11 @@ save_session::~save_session() = default;
 
 output_archive& save_session::archive() { return impl_->archive; }
 
-snapshot_info save_session::finish() { return impl_->writer.finish(); }
+snapshot_info save_session::finish() {
+  snapshot_info info = impl_->writer.finish();
+  info.costs = impl_->archive.take_costs();
+  return info;
+}
 
 snapshot_info save_to_file(const std::filesystem::path& file, const snapshot_schema& schema,
                            const save_options& options, void (*write)(output_archive&, const void*),

@@ -4,10 +4,27 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace respawn {
 
 class restore_context;
+
+// The bytes one field of a type took in a snapshot, summed over its objects,
+// including everything written inside it (elements of a container, objects
+// first reached through a pointer in it).
+struct field_cost {
+  std::string field;
+  std::uint64_t bytes = 0;
+};
+
+// What the objects of one policy type took in a snapshot.
+struct type_cost {
+  std::string type;           // schema name
+  std::uint64_t objects = 0;  // objects written
+  std::uint64_t bytes = 0;    // uncompressed payload bytes of those objects, nested ones included
+  std::vector<field_cost> fields;  // serialize fields and bases, in policy order
+};
 
 // What a save (or verify) reports about a snapshot.
 struct snapshot_info {
@@ -15,6 +32,9 @@ struct snapshot_info {
   std::uint64_t raw_bytes = 0;   // uncompressed payload size
   std::uint64_t stored_bytes = 0;  // size of the whole container: header, frames and trailer
   std::string root_type;         // the root type's schema name
+  // Per policy type, in the order the save first met them; filled only when
+  // save_options::measure_costs is set.
+  std::vector<type_cost> costs;
 };
 
 struct save_options {
@@ -30,6 +50,10 @@ struct save_options {
   // Deepest nesting of objects (through fields, containers and pointers) a save
   // walks before it fails with policy_violation instead of exhausting the stack.
   std::size_t max_depth = 4096;
+  // Count objects and uncompressed bytes per type and per field into
+  // snapshot_info::costs, to see which fields dominate a snapshot and which are
+  // worth recomputing instead. Costs a counter update per field when set.
+  bool measure_costs = false;
 };
 
 struct load_options {

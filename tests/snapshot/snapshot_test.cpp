@@ -178,3 +178,40 @@ TEST(SnapshotTest, WritingToAClosedPipeIsAnIoError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SnapshotCostsTest, CostsAreMeasuredOnlyWhenAskedAndAddUp) {
+  respawn::testing::temp_dir dir;
+  const auto plan = sample::make_plan(200);
+  EXPECT_TRUE(respawn::save(*plan, dir / "plain.snap").costs.empty());
+
+  respawn::save_options options;
+  options.measure_costs = true;
+  const auto info = respawn::save(*plan, dir / "costs.snap", options);
+  ASSERT_EQ(info.costs.size(), 2u);
+  const respawn::type_cost& root = info.costs[0];
+  EXPECT_EQ(root.type, "sample::Plan");
+  EXPECT_EQ(root.objects, 1u);
+  EXPECT_EQ(root.bytes, info.raw_bytes);  // the root holds everything
+  ASSERT_EQ(root.fields.size(), 4u);
+  EXPECT_EQ(root.fields[2].field, "tasks");
+  std::uint64_t field_sum = 0;
+  for (const auto& field : root.fields) field_sum += field.bytes;
+  EXPECT_EQ(field_sum, root.bytes);
+
+  const respawn::type_cost& task = info.costs[1];
+  EXPECT_EQ(task.type, "sample::Task");
+  EXPECT_EQ(task.objects, 201u);  // 200 tasks and the current one
+  ASSERT_EQ(task.fields.size(), 3u);  // the lazy label writes nothing and is not listed
+  EXPECT_EQ(task.fields[0].field, "id");
+  EXPECT_EQ(task.fields[0].bytes, 201u * sizeof(std::uint64_t));
+  std::uint64_t names = 0;
+  for (const auto& t : plan->tasks) names += sizeof(std::uint64_t) + t->name.size();
+  names += sizeof(std::uint64_t) + plan->current->name.size();
+  EXPECT_EQ(task.fields[1].bytes, names);
+  // The same payload as without measuring.
+  EXPECT_EQ(info.hash, respawn::verify(dir / "plain.snap").hash);
+}
+
+}  // namespace

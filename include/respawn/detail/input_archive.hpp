@@ -49,14 +49,6 @@ struct input_stream_holder {
   source_streambuf streambuf;
 };
 
-// A small dense number per type, used to cache per-load facts about it.
-std::size_t next_type_slot();
-template <class T>
-std::size_t type_slot() {
-  static const std::size_t slot = next_type_slot();
-  return slot;
-}
-
 class input_archive : private input_stream_holder,
                       public boost::archive::binary_iarchive_impl<input_archive, char, std::char_traits<char>> {
   using boost_archive = boost::archive::binary_iarchive_impl<input_archive, char, std::char_traits<char>>;

@@ -7,11 +7,13 @@
 
 #include <boost/archive/binary_oarchive_impl.hpp>
 #include <cstdint>
+#include <deque>
 #include <streambuf>
 #include <string>
 #include <type_traits>
 #include <typeinfo>
 #include <unordered_map>
+#include <vector>
 
 #include "respawn/detail/byte_stream.hpp"
 #include "respawn/detail/object_table.hpp"
@@ -19,6 +21,7 @@
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
 #include "respawn/detail/registry.hpp"
+#include "respawn/detail/type_name.hpp"
 #include "respawn/detail/value_io.hpp"
 #include "respawn/error.hpp"
 #include "respawn/options.hpp"
@@ -100,6 +103,9 @@ class output_archive : private output_stream_holder,
 
   [[noreturn]] void fail(errc code, const std::string& message) const;
 
+  // Per-type and per-field costs, when save_options::measure_costs is set.
+  std::vector<type_cost> take_costs();
+
   // ---- Boost's primitive interface, and the entry point of every value.
   template <class T>
   void save(const T& value) {
@@ -147,16 +153,49 @@ class output_archive : private output_stream_holder,
   void save_fields(const T& object) {
     static_assert(checked_policy<T>());
     depth_scope depth(*this);
+    type_cost* cost = measure_costs_ ? &cost_of<T>() : nullptr;
+    const std::uint64_t start = cost != nullptr ? sink_.bytes_written() : 0;
+    std::size_t written_field = 0;
     for_each_field<T>([&](const auto& field) {
       using F = std::decay_t<decltype(field)>;
+      const std::uint64_t before = cost != nullptr ? sink_.bytes_written() : 0;
       if constexpr (is_base_field<F>::value) {
         save_fields(static_cast<const typename F::base_type&>(object));
       } else if constexpr (requires { F::is_serialize; }) {
         path_.push_field(field.name);
         save_override(object.*(field.member));
         path_.pop();
+      } else {
+        return;  // recompute and exclude fields write nothing
       }
+      if (cost != nullptr) cost->fields[written_field].bytes += sink_.bytes_written() - before;
+      ++written_field;
     });
+    if (cost != nullptr) {
+      ++cost->objects;
+      cost->bytes += sink_.bytes_written() - start;
+    }
+  }
+
+  // The cost record of T, made on first use with T's written fields.
+  template <class T>
+  type_cost& cost_of() {
+    const std::size_t slot = type_slot<T>();
+    if (slot >= costs_by_slot_.size()) costs_by_slot_.resize(slot + 1, nullptr);
+    if (costs_by_slot_[slot] == nullptr) {
+      type_cost& cost = costs_.emplace_back();
+      cost.type = type_name<T>();
+      for_each_field<T>([&](const auto& field) {
+        using F = std::decay_t<decltype(field)>;
+        if constexpr (is_base_field<F>::value) {
+          cost.fields.push_back({"base " + type_name<typename F::base_type>(), 0});
+        } else if constexpr (requires { F::is_serialize; }) {
+          cost.fields.push_back({field.name, 0});
+        }
+      });
+      costs_by_slot_[slot] = &cost;
+    }
+    return *costs_by_slot_[slot];
   }
 
   template <class T>
@@ -199,6 +238,9 @@ class output_archive : private output_stream_holder,
   object_table objects_;
   std::unordered_map<std::uint64_t, std::string> unowned_;  // id -> path of the raw pointer that wrote it
   std::unordered_map<const registered_class*, std::uint32_t> class_references_;
+  bool measure_costs_;
+  std::deque<type_cost> costs_;               // stable addresses for costs_by_slot_
+  std::vector<type_cost*> costs_by_slot_;      // by type_slot
 };
 
 template <class T>

@@ -3,6 +3,7 @@
 // and processes of one platform.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <typeinfo>
 
@@ -22,6 +23,14 @@ const std::string& type_name() {
     }
   }();
   return name;
+}
+
+// A small dense number per type, used to cache per-save or per-load facts about it.
+std::size_t next_type_slot();
+template <class T>
+std::size_t type_slot() {
+  static const std::size_t slot = next_type_slot();
+  return slot;
 }
 
 }  // namespace respawn::detail
