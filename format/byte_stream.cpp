@@ -47,4 +47,18 @@ void byte_source::read_slow(char* data, std::size_t size) {
   }
 }
 
+std::uint64_t byte_source::read_varint_slow() {
+  std::uint64_t value = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    unsigned char byte = 0;
+    read(&byte, 1);
+    const std::uint64_t bits = byte & 0x7f;
+    if (shift == 63 && bits > 1) break;  // more than 64 bits
+    value |= bits << shift;
+    if (byte < 0x80) return value;
+  }
+  throw error(errc::corrupt, name() + ": a number at payload byte " + std::to_string(bytes_read()) +
+                                 " is longer than 64 bits");
+}
+
 }  // namespace respawn::detail

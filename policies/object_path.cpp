@@ -1,10 +1,13 @@
 #include "respawn/detail/object_path.hpp"
 
+#include <algorithm>
+
 namespace respawn::detail {
 
 std::string object_path::str() const {
   std::string text = root_name_;
-  for (const segment& s : segments_) {
+  for (std::size_t i = 0; i < depth_; ++i) {
+    const segment& s = segments_[i];
     if (s.field != nullptr) {
       text += '.';
       text += s.field;
@@ -16,5 +19,7 @@ std::string object_path::str() const {
   }
   return text;
 }
+
+void object_path::grow() { segments_.resize(std::max<std::size_t>(64, segments_.size() * 2)); }
 
 }  // namespace respawn::detail

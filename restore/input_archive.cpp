@@ -63,15 +63,10 @@ void input_archive::load(bool& value) {
   value = byte != 0;
 }
 
-std::uint64_t input_archive::read_size() {
-  std::uint64_t size = 0;
-  load(size);
-  if (size > options_.max_container_elements) {
-    fail(errc::limit_exceeded, "a container or string claims " + std::to_string(size) +
-                                   " elements, above load_options::max_container_elements (" +
-                                   std::to_string(options_.max_container_elements) + ")");
-  }
-  return size;
+void input_archive::fail_too_many(std::uint64_t size) const {
+  fail(errc::limit_exceeded, "a container or string claims " + std::to_string(size) +
+                                 " elements, above load_options::max_container_elements (" +
+                                 std::to_string(options_.max_container_elements) + ")");
 }
 
 void input_archive::check_allocation(std::uint64_t count, std::size_t size) const {
@@ -84,11 +79,11 @@ void input_archive::check_allocation(std::uint64_t count, std::size_t size) cons
 }
 
 void input_archive::track_value(void* address, const std::type_info& type) {
-  objects_.push_back({address, &type, nullptr, ownership::value, true, nullptr});
+  objects_.push_back({address, &type, nullptr, ownership::value, true, false, nullptr});
 }
 
 std::uint64_t input_archive::add_object(void* address, const std::type_info& type, void (*destroy)(void*)) {
-  objects_.push_back({address, &type, destroy, ownership::none, false, nullptr});
+  objects_.push_back({address, &type, destroy, ownership::none, false, false, nullptr});
   return objects_.size() - 1;
 }
 
@@ -98,6 +93,9 @@ void input_archive::claim(std::uint64_t id, ownership how) {
   if (how == ownership::shared && object.owner == ownership::shared) return;
   if (object.owner != ownership::none) {
     fail(errc::corrupt, "object #" + std::to_string(id) + " has two owners");
+  }
+  if (how == ownership::unique && object.loading) {
+    fail(errc::corrupt, "object #" + std::to_string(id) + " would own itself through a unique_ptr inside it");
   }
   object.owner = how;
 }
@@ -111,25 +109,8 @@ std::shared_ptr<void>& input_archive::shared_owner(std::uint64_t id) {
   return object.shared;
 }
 
-void input_archive::relocated(std::size_t mark, const void* from, const void* to, std::size_t size) {
-  const auto* begin = static_cast<const char*>(from);
-  for (std::size_t id = mark; id < objects_.size(); ++id) {
-    const auto* address = static_cast<const char*>(objects_[id].address);
-    if (address >= begin && address < begin + size) {
-      objects_[id].address = const_cast<char*>(static_cast<const char*>(to) + (address - begin));
-    }
-  }
-  for (after_restore_hook& hook : hooks_) {
-    const auto* address = static_cast<const char*>(hook.object);
-    if (address >= begin && address < begin + size) {
-      hook.object = const_cast<char*>(static_cast<const char*>(to) + (address - begin));
-    }
-  }
-}
-
 const registered_class* input_archive::load_class_reference() {
-  std::uint32_t reference = 0;
-  load(reference);
+  const std::uint64_t reference = source_.read_varint();
   if (reference == 0) return nullptr;
   if (reference <= classes_.size()) return classes_[reference - 1];
   if (reference != classes_.size() + 1) fail(errc::corrupt, "class reference " + std::to_string(reference) + " is out of sequence");

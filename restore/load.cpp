@@ -87,7 +87,7 @@ void load_session::finish(void* root, const std::type_info& root_type) {
 void load_session::rethrow_with_context() {
   const std::string& name = impl_->reader.name();
   // The path still shows where the exception left the archive (object_path.hpp).
-  const std::string where = impl_->archive.path().depth() > 0 ? impl_->archive.path().str() : "";
+  const std::string where = impl_->archive.path().depth() > 0 ? impl_->archive.path().failure() : "";
   const std::string at = where.empty() ? "" : " (at " + where + ")";
   try {
     throw;

@@ -6,7 +6,9 @@
 #include <boost/archive/impl/basic_binary_oarchive.ipp>
 #include <boost/archive/impl/basic_binary_oprimitive.ipp>
 
+#include <cstring>
 #include <iterator>
+#include <limits>
 
 #include "respawn/detail/type_name.hpp"
 
@@ -64,6 +66,14 @@ void output_archive::fail_unregistered(const std::type_info& dynamic, const std:
                                    demangled_name(dynamic) + ", \"stable-name\")");
 }
 
+void output_archive::save_long_double(long double value) {
+  // x87 extended precision has a 64-bit significand: 10 value bytes.
+  constexpr std::size_t value_bytes = std::numeric_limits<long double>::digits == 64 ? 10 : sizeof(long double);
+  char bytes[sizeof(long double)] = {};
+  std::memcpy(bytes, &value, value_bytes);
+  sink_.write(bytes, sizeof bytes);
+}
+
 void output_archive::track_value(const void* address, const std::type_info& type) {
   bool inserted = false;
   objects_.find_or_insert(address, type, next_id_, ownership::value, inserted);
@@ -98,12 +108,12 @@ std::pair<output_archive::object_record, bool> output_archive::track_pointer(con
 
 void output_archive::save_class_reference(const registered_class* registered) {
   if (registered == nullptr) {
-    save(std::uint32_t{0});
+    sink_.write_varint(0);
     return;
   }
   const auto [found, inserted] =
       class_references_.try_emplace(registered, static_cast<std::uint32_t>(class_references_.size() + 1));
-  save(found->second);
+  sink_.write_varint(found->second);
   if (inserted) save_override(registered->name);
 }
 
@@ -116,7 +126,9 @@ void output_archive::check_every_object_owned() const {
   throw error(errc::policy_violation,
               name_ + ": " + first->second +
                   ": a raw pointer points to an object that nothing in the snapshot owns; raw pointers must "
-                  "point to objects owned elsewhere in the graph (by value, unique_ptr or shared_ptr)");
+                  "point to objects owned elsewhere in the graph, by a unique_ptr or shared_ptr, or by value as "
+                  "an object of a type with a respawn::policy (by-value objects of other types, such as a "
+                  "std::string in a vector, are not tracked)");
 }
 
 }  // namespace respawn::detail

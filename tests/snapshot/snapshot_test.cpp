@@ -206,9 +206,9 @@ TEST(SnapshotCostsTest, CostsAreMeasuredOnlyWhenAskedAndAddUp) {
   ASSERT_EQ(task.fields.size(), 3u);  // the lazy label writes nothing and is not listed
   EXPECT_EQ(task.fields[0].field, "id");
   EXPECT_EQ(task.fields[0].bytes, 201u * sizeof(std::uint64_t));
-  std::uint64_t names = 0;
-  for (const auto& t : plan->tasks) names += sizeof(std::uint64_t) + t->name.size();
-  names += sizeof(std::uint64_t) + plan->current->name.size();
+  std::uint64_t names = 0;  // each a one-byte length (under 128) and the characters
+  for (const auto& t : plan->tasks) names += 1 + t->name.size();
+  names += 1 + plan->current->name.size();
   EXPECT_EQ(task.fields[1].bytes, names);
   // The same payload as without measuring.
   EXPECT_EQ(info.hash, respawn::verify(dir / "plain.snap").hash);

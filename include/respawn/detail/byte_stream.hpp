@@ -23,6 +23,20 @@ class byte_sink {
     write_slow(static_cast<const char*>(data), size);
   }
 
+  // An unsigned LEB128 number: seven bits a byte, low bits first, the high bit
+  // set on every byte but the last. Sizes and object references are mostly
+  // small, and one byte instead of eight shrinks the payload by a third.
+  void write_varint(std::uint64_t value) {
+    if (static_cast<std::size_t>(end_ - cursor_) >= max_varint_bytes) {
+      cursor_ = encode_varint(value, cursor_);
+      return;
+    }
+    char bytes[max_varint_bytes];
+    write(bytes, static_cast<std::size_t>(encode_varint(value, bytes) - bytes));
+  }
+
+  static constexpr std::size_t max_varint_bytes = 10;
+
   // Uncompressed bytes accepted so far.
   std::uint64_t bytes_written() const { return flushed_ + static_cast<std::uint64_t>(cursor_ - begin_); }
 
@@ -35,6 +49,14 @@ class byte_sink {
 
  private:
   void write_slow(const char* data, std::size_t size);
+  static char* encode_varint(std::uint64_t value, char* out) {
+    while (value >= 0x80) {
+      *out++ = static_cast<char>(value | 0x80);
+      value >>= 7;
+    }
+    *out++ = static_cast<char>(value);
+    return out;
+  }
 
   char* begin_ = nullptr;
   char* cursor_ = nullptr;
@@ -56,6 +78,24 @@ class byte_source {
     read_slow(static_cast<char*>(data), size);
   }
 
+  // An unsigned LEB128 number (see byte_sink::write_varint). Throws corrupt for
+  // an encoding longer than ten bytes or above 64 bits.
+  std::uint64_t read_varint() {
+    if (cursor_ != end_ && static_cast<unsigned char>(*cursor_) < 0x80) {  // one byte: the common case
+      return static_cast<unsigned char>(*cursor_++);
+    }
+    return read_varint_slow();
+  }
+
+  // The next `size` bytes, consumed, when the current buffer holds them all;
+  // otherwise null and nothing is consumed.
+  const char* read_in_place(std::size_t size) {
+    if (size > static_cast<std::size_t>(end_ - cursor_)) return nullptr;
+    const char* data = cursor_;
+    cursor_ += size;
+    return data;
+  }
+
   // Bytes ready in the current buffer; lets a reader bound an allocation by
   // what the input really holds instead of by a size it claims.
   std::size_t available() const { return static_cast<std::size_t>(end_ - cursor_); }
@@ -74,6 +114,7 @@ class byte_source {
 
  private:
   void read_slow(char* data, std::size_t size);
+  std::uint64_t read_varint_slow();
 
   const char* begin_ = nullptr;
   const char* cursor_ = nullptr;

@@ -37,20 +37,32 @@ void load_by_emplace_back(Archive& archive, Container& container) {
   }
 }
 
-// Set keys and map keys are read into a temporary and then moved into the
-// container; objects tracked inside a key move along with it.
+// Set elements and map keys cannot change once in their container, and must
+// be read before their container knows where they go. So each is built in a
+// node of a scratch container, read in place through the node handle, and the
+// node is then linked into the real container: the element never moves, and
+// pointers to it or into it, resolved while it was read, stay valid.
+// emplace() gives a pair for unique containers and an iterator for multi ones.
+template <class Result>
+auto emplaced_position(Result result) {
+  if constexpr (requires { result.first; }) {
+    return result.first;
+  } else {
+    return result;
+  }
+}
+
 template <class Archive, class Set>
 void load_set(Archive& archive, Set& set) {
   const std::uint64_t size = archive.read_size();
   set.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
-    typename Set::value_type key{};
-    const std::size_t mark = archive.tracking_mark();
-    archive.load_item(index, key);
+    Set scratch;
+    auto node = scratch.extract(emplaced_position(scratch.emplace()));
+    archive.load_item(index, node.value());
     const std::size_t before = set.size();
-    const auto position = set.emplace_hint(set.end(), std::move(key));
+    set.insert(set.end(), std::move(node));
     if (set.size() == before) archive.fail(errc::corrupt, "duplicate element in a set");
-    archive.relocated(mark, &key, &*position, sizeof key);
   }
 }
 
@@ -59,15 +71,14 @@ void load_map(Archive& archive, Map& map) {
   const std::uint64_t size = archive.read_size();
   map.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
-    typename Map::key_type key{};
-    const std::size_t mark = archive.tracking_mark();
-    archive.load_item(index, key);
+    Map scratch;
+    auto node = scratch.extract(
+        emplaced_position(scratch.emplace(std::piecewise_construct, std::tuple<>(), std::tuple<>())));
+    archive.load_item(index, node.key());
+    archive.load_entry_value(index, node.key(), node.mapped());
     const std::size_t before = map.size();
-    const auto position =
-        map.emplace_hint(map.end(), std::piecewise_construct, std::forward_as_tuple(std::move(key)), std::tuple<>());
+    map.insert(map.end(), std::move(node));
     if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
-    archive.relocated(mark, &key, &position->first, sizeof key);
-    archive.load_entry_value(index, position->first, position->second);
   }
 }
 

@@ -73,10 +73,17 @@ class input_archive : private input_stream_holder,
 
   // ---- For value_io specializations (respawn/types/*.hpp).
   // A container or string size, checked against max_container_elements.
-  std::uint64_t read_size();
+  std::uint64_t read_size() {
+    const std::uint64_t size = source_.read_varint();
+    if (size > options_.max_container_elements) fail_too_many(size);
+    return size;
+  }
   // Throws limit_exceeded unless `count` objects of `size` bytes fit the limits.
   void check_allocation(std::uint64_t count, std::size_t size) const;
   void read_bytes(void* data, std::size_t size) { source_.read(data, size); }
+  // The next `size` bytes if the current buffer holds them all (then they are
+  // consumed), or null; lets a string be built from the buffer in one copy.
+  const char* read_in_place(std::size_t size) { return source_.read_in_place(size); }
   std::size_t available() const { return source_.available(); }
   template <class X>
   void load_item(std::size_t index, X& item) {
@@ -88,17 +95,17 @@ class input_archive : private input_stream_holder,
   void load_entry_value(std::size_t index, const K& key, V& value) {
     if constexpr (std::is_same_v<K, std::string>) {
       path_.push_key(key);
-      load_override(value);
+      try {
+        load_override(value);
+      } catch (...) {
+        path_.freeze();  // the key dies with its node as the exception unwinds
+        throw;
+      }
       path_.pop();
     } else {
       load_item(index, value);
     }
   }
-  // Moving a loaded object (a set key) leaves its pointers' targets behind;
-  // this moves them along: every object tracked since `mark` inside
-  // [from, from + size) now lives at the same offset from `to`.
-  std::size_t tracking_mark() const { return objects_.size(); }
-  void relocated(std::size_t mark, const void* from, const void* to, std::size_t size);
   template <class T>
   T* load_pointer(ownership how, std::shared_ptr<T>* shared = nullptr);
   // The fields of a class registered with RESPAWN_REGISTER (already tracked).
@@ -139,6 +146,7 @@ class input_archive : private input_stream_holder,
     void (*destroy)(void*);  // null for objects held by value
     ownership owner;
     bool adopted;  // something that frees it holds it
+    bool loading;  // its contents are being read: owning it from inside would be a cycle
     std::shared_ptr<void> shared;
   };
   struct after_restore_hook {
@@ -155,7 +163,7 @@ class input_archive : private input_stream_holder,
       load(underlying);
       value = static_cast<T>(underlying);
     } else if constexpr (std::is_pointer_v<T>) {
-      value = load_pointer<std::remove_pointer_t<T>>(ownership::none);
+      value = load_pointer<std::remove_cv_t<std::remove_pointer_t<T>>>(ownership::none);
     } else if constexpr (has_value_io<T>) {
       value_io<T>::load(*this, value);
     } else {
@@ -239,6 +247,7 @@ class input_archive : private input_stream_holder,
   const registered_class* load_class_reference();
   std::int64_t file_version_of(const std::string& type_name, std::uint32_t program_version) const;
   [[noreturn]] void fail_too_deep() const;
+  [[noreturn]] void fail_too_many(std::uint64_t size) const;
   void check_every_object_owned();
 
   static constexpr std::int64_t unknown_version = -1;
@@ -279,8 +288,7 @@ void input_archive::bind_recipe(T& object) {
 
 template <class T>
 T* input_archive::load_pointer(ownership how, std::shared_ptr<T>* shared) {
-  std::uint64_t reference = 0;
-  load(reference);
+  const std::uint64_t reference = source_.read_varint();
   if (reference == null_reference) return nullptr;
   const std::uint64_t id = reference >> 1;
   if ((reference & 1) != 0) return load_new_object<T>(id, how, shared);
@@ -309,13 +317,17 @@ T* input_archive::load_new_object(std::uint64_t id, ownership how, std::shared_p
     claim(id, how);
     if (shared != nullptr) *shared = std::shared_ptr<T>(shared_owner(id), pointer);
     depth_scope depth(*this);
+    objects_[id].loading = true;
     registered->load(*this, object);
+    objects_[id].loading = false;
   } else if constexpr (!std::is_abstract_v<T> && std::is_default_constructible_v<T>) {
     pointer = new T();
     add_object(pointer, typeid(T), [](void* p) { delete static_cast<T*>(p); });
     claim(id, how);
     if (shared != nullptr) *shared = std::shared_ptr<T>(shared_owner(id), pointer);
+    objects_[id].loading = true;
     load_contents(*pointer);
+    objects_[id].loading = false;
   } else {
     fail(errc::corrupt, "an object of abstract type " + demangled_name(typeid(T)) + " is stored without its class");
   }

@@ -67,7 +67,7 @@ class output_archive : private output_stream_holder,
   }
 
   // ---- For value_io specializations (respawn/types/*.hpp).
-  void write_size(std::uint64_t size) { save(size); }
+  void write_size(std::uint64_t size) { sink_.write_varint(size); }
   void write_bytes(const void* data, std::size_t size) { sink_.write(data, size); }
   template <class X>
   void save_item(std::size_t index, const X& item) {
@@ -109,7 +109,9 @@ class output_archive : private output_stream_holder,
   // ---- Boost's primitive interface, and the entry point of every value.
   template <class T>
   void save(const T& value) {
-    if constexpr (std::is_arithmetic_v<T>) {
+    if constexpr (std::is_same_v<T, long double>) {
+      save_long_double(value);
+    } else if constexpr (std::is_arithmetic_v<T>) {
       sink_.write(&value, sizeof value);
     } else {
       boost_archive::save(value);  // Boost's own primitives: class ids, versions, ...
@@ -221,6 +223,9 @@ class output_archive : private output_stream_holder,
     output_archive& archive_;
   };
 
+  // Writes the value bytes of a long double and zeros for its padding (six
+  // bytes on x86-64), which would otherwise carry whatever memory held.
+  void save_long_double(long double value);
   void track_value(const void* address, const std::type_info& type);
   // Returns the record and whether the object is seen for the first time.
   std::pair<object_record, bool> track_pointer(const void* address, const std::type_info& type, ownership how);
@@ -246,7 +251,7 @@ class output_archive : private output_stream_holder,
 template <class T>
 void output_archive::save_pointer(const T* pointer, ownership how) {
   if (pointer == nullptr) {
-    save(null_reference);
+    sink_.write_varint(null_reference);
     return;
   }
   const void* address = pointer;
@@ -263,10 +268,10 @@ void output_archive::save_pointer(const T* pointer, ownership how) {
   }
   const auto [record, first_time] = track_pointer(address, *type, how);
   if (!first_time) {
-    save(std::uint64_t{record.id << 1});
+    sink_.write_varint(record.id << 1);
     return;
   }
-  save(std::uint64_t{(record.id << 1) | 1});
+  sink_.write_varint((record.id << 1) | 1);
   if constexpr (std::is_polymorphic_v<T>) save_class_reference(registered);
   if (registered != nullptr) {
     depth_scope depth(*this);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <type_traits>
 
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
@@ -30,7 +31,7 @@ struct value_io<std::unique_ptr<T>> {
   }
   template <class Archive>
   static void load(Archive& archive, std::unique_ptr<T>& pointer) {
-    pointer.reset(archive.template load_pointer<T>(ownership::unique));
+    pointer.reset(archive.template load_pointer<std::remove_const_t<T>>(ownership::unique));
   }
 };
 
@@ -42,8 +43,8 @@ struct value_io<std::shared_ptr<T>> {
   }
   template <class Archive>
   static void load(Archive& archive, std::shared_ptr<T>& pointer) {
-    std::shared_ptr<T> loaded;
-    archive.template load_pointer<T>(ownership::shared, &loaded);
+    std::shared_ptr<std::remove_const_t<T>> loaded;
+    archive.template load_pointer<std::remove_const_t<T>>(ownership::shared, &loaded);
     pointer = std::move(loaded);
   }
 };

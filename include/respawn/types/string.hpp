@@ -2,7 +2,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "respawn/detail/value_io.hpp"
 
@@ -22,6 +25,17 @@ struct value_io<std::basic_string<C, Traits, Alloc>> {
   template <class Archive>
   static void load(Archive& archive, string_type& s) {
     std::uint64_t remaining = archive.read_size();
+    if (remaining <= archive.available() / sizeof(C)) {  // the common case: all in the current frame
+      const auto size = static_cast<std::size_t>(remaining);
+      const char* bytes = archive.read_in_place(size * sizeof(C));
+      if constexpr (std::is_same_v<C, char>) {
+        s.assign(bytes, size);
+      } else {
+        s.resize(size);
+        std::memcpy(s.data(), bytes, size * sizeof(C));
+      }
+      return;
+    }
     s.clear();
     while (remaining > 0) {
       const std::size_t chunk = static_cast<std::size_t>(
