@@ -2,6 +2,7 @@
 // that a restore gives back exactly what a fresh build from the same seed does.
 //   minibuild snapshot --elements N [--seed S] [--level L] [--threads T] FILE
 //   minibuild restore [--seed S] FILE
+//   minibuild build --elements N --workers W [--cost C] [--seed S]   (build_command.hpp)
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "build_command.hpp"
 #include "state.hpp"
 
 namespace {
@@ -138,8 +140,13 @@ int main(int argc, char** argv) {
   RestoreArgs restore;
   add_snapshot_command(app, snapshot);
   add_restore_command(app, restore);
+  minibuild::BuildArgs build;
+  minibuild::BackendArgs backend;
+  minibuild::add_build_commands(app, build, backend);
   CLI11_PARSE(app, argc, argv);
   try {
+    if (app.got_subcommand("build")) return minibuild::run_build(build);
+    if (app.got_subcommand("backend")) return minibuild::run_backend(backend);
     return app.got_subcommand("snapshot") ? run_snapshot(snapshot) : run_restore(restore);
   } catch (const respawn::error& e) {
     return fail(std::string(respawn::to_string(e.code())) + ": " + e.what());

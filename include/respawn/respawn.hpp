@@ -9,6 +9,7 @@
 #include "respawn/register.hpp"
 #include "respawn/restore_context.hpp"
 #include "respawn/snapshot.hpp"
+#include "respawn/spawn.hpp"
 #include "respawn/types/array.hpp"
 #include "respawn/types/bitset.hpp"
 #include "respawn/types/chrono.hpp"
