@@ -54,6 +54,8 @@ CHART_LINES = (
 )
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# Operations that do not measure their peak memory (respawn_bench reports 0).
+NO_PEAK = ("cereal/save_memory", "cereal/load_memory", "respawn/pipe/level0", "respawn/pipe/level1")
 
 
 class Figure:
@@ -86,7 +88,6 @@ def collect(results):
         scale = TIME_UNITS[entries[0].get("time_unit", "ns")]
         counters = dict(entries[0])
         peaks = [e["peak_extra_MiB"] for e in entries if is_number(e.get("peak_extra_MiB"))]
-        # cereal and the pipe do not measure their peak: they report 0.
         peak = max(peaks) if peaks and key[0] not in NO_PEAK else None
         figures[key] = Figure([e["real_time"] * scale for e in entries], peak, counters)
     for size in results.get("pickle", []):
@@ -95,9 +96,6 @@ def collect(results):
                         "process_peak_MiB": size["process_peak_MiB"]}
             figures[("pickle/" + name, size["elements"])] = Figure(op["runs_s"], op["peak_extra_MiB"], counters)
     return figures
-
-
-NO_PEAK = ("cereal/save_memory", "cereal/load_memory", "respawn/pipe/level0", "respawn/pipe/level1")
 
 
 def is_number(value):
@@ -333,6 +331,7 @@ def render(results, figures, targets, chart_note):
         ("build", machine["build"]),
         ("libraries", machine["libraries"]),
         ("Python", machine["python"]),
+        ("files written to", machine.get("files", "-")),
         ("load during the run", load_text),
     ]
     add(table(("", ""), rows))
@@ -453,7 +452,7 @@ def render(results, figures, targets, chart_note):
         add("")
 
     for skipped in results.get("pickle_skipped", []):
-        add("pickle at %s elements was not run: %s" % (count(skipped["elements"]), skipped["reason"]))
+        add(pickle_not_run(figures, skipped))
         add("")
 
     add("### Chart")
@@ -461,6 +460,30 @@ def render(results, figures, targets, chart_note):
     add(chart_note)
     add("")
     return "\n".join(out)
+
+
+def pickle_not_run(figures, skipped):
+    """Why pickle did not run at a size, and what the sizes it ran at let one expect there."""
+    n = skipped["elements"]
+    text = "pickle at %s elements was not run: %s." % (count(n), skipped["reason"])
+    sizes = [size for size in sizes_of(figures, "pickle/") if size < n]
+    if not sizes:
+        return text
+    last = sizes[-1]
+    peak = figures[("pickle/save_file", last)].counters["process_peak_MiB"]
+    text += (" At %s elements the Python process peaked at %.1f GiB, so %s elements would need about "
+             "%.0f GiB." % (count(last), peak / 1024, count(n), peak * n / last / 1024))
+    if len(sizes) > 1:
+        first = sizes[0]
+        save = growth(figures, "pickle/save_file", first, last)
+        load = growth(figures, "pickle/load_file", first, last)
+        text += (" Its time per element from %s to %s elements grew %s for save and %s for load, so "
+                 "times scaled linearly from %s elements (save %s, load %s) are a guess, and a low one "
+                 "wherever the time per element grows." % (
+                     count(first), count(last), times(save), times(load), count(last),
+                     seconds(figures[("pickle/save_file", last)].median_s * n / last),
+                     seconds(figures[("pickle/load_file", last)].median_s * n / last)))
+    return text
 
 
 def draw_chart(figures, path):

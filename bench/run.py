@@ -189,6 +189,14 @@ def first_line(command):
         return None
 
 
+def filesystem(folder):
+    """The type of the file system holding `folder` ("ext4"), or "unknown"."""
+    completed = subprocess.run(["df", "--output=fstype", folder], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    lines = completed.stdout.split()
+    return lines[-1] if completed.returncode == 0 and len(lines) > 1 else "unknown"
+
+
 def cmake_cache(binary):
     """The CMakeCache.txt entries of the build tree holding `binary`."""
     folder = os.path.dirname(os.path.abspath(binary))
@@ -236,6 +244,7 @@ def describe_machine(binary):
         "build": "%s (%s)" % (build_type, flags) if flags else build_type,
         "libraries": ", ".join(versions) or "-",
         "python": "%s %s" % (platform.python_implementation(), platform.python_version()),
+        "files": "%s, %s" % (tempfile.gettempdir(), filesystem(tempfile.gettempdir())),
     }
 
 
@@ -272,6 +281,8 @@ def main():
     with LoadSampler() as load:
         respawn = run_respawn_bench(binary, args.sizes, args, work)
         pickle_results, pickle_meta, skipped = run_pickle_bench(args.python_sizes, args, work)
+    for n in sorted(set(args.sizes) - set(args.python_sizes)):
+        skipped.append({"elements": n, "reason": "bench/run.py runs it only when --python-sizes names it"})
     results = {
         "smoke": args.smoke,
         "command": " ".join(shlex.quote(part) for part in [interpreter(), os.path.relpath(__file__, ROOT)]
