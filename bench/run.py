@@ -330,4 +330,8 @@ def write_page(results, page):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except subprocess.CalledProcessError as failure:
+        log("failed: %s exited with %s" % (failure.cmd[0], failure.returncode))
+        sys.exit(1)
