@@ -35,13 +35,14 @@ sink_streambuf::int_type sink_streambuf::overflow(int_type c) {
 }
 
 output_archive::output_archive(byte_sink& sink, std::string name, std::string root_name,
-                               const save_options& options)
+                               const tracked_types& tracked, const save_options& options)
     : output_stream_holder(sink),
       boost_archive(streambuf, boost::archive::no_header | boost::archive::no_codecvt),
       sink_(sink),
       name_(std::move(name)),
       path_(std::move(root_name)),
       max_depth_(options.max_depth),
+      tracked_(tracked),
       measure_costs_(options.measure_costs) {}
 
 std::vector<type_cost> output_archive::take_costs() {

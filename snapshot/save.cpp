@@ -8,17 +8,20 @@
 namespace respawn::detail {
 
 struct save_session::impl {
-  impl(int fd, std::string name, const snapshot_schema& schema, const save_options& options)
-      : writer(fd, name, format::header{static_cast<std::uint32_t>(boost::archive::BOOST_ARCHIVE_VERSION()), schema},
-               options),
-        archive(writer, std::move(name), schema.root_type, options) {}
+  impl(int fd, std::string name, const graph_description& graph, const save_options& options)
+      : writer(
+            fd, name,
+            format::header{static_cast<std::uint32_t>(boost::archive::BOOST_ARCHIVE_VERSION()), graph.schema},
+            options),
+        archive(writer, std::move(name), graph.schema.root_type, graph.tracked, options) {}
 
   format::frame_writer writer;
   output_archive archive;
 };
 
-save_session::save_session(int fd, std::string name, const snapshot_schema& schema, const save_options& options)
-    : impl_(std::make_unique<impl>(fd, std::move(name), schema, options)) {}
+save_session::save_session(int fd, std::string name, const graph_description& graph,
+                           const save_options& options)
+    : impl_(std::make_unique<impl>(fd, std::move(name), graph, options)) {}
 
 save_session::~save_session() = default;
 
@@ -30,11 +33,11 @@ snapshot_info save_session::finish() {
   return info;
 }
 
-snapshot_info save_to_file(const std::filesystem::path& file, const snapshot_schema& schema,
+snapshot_info save_to_file(const std::filesystem::path& file, const graph_description& graph,
                            const save_options& options, void (*write)(output_archive&, const void*),
                            const void* root) {
   atomic_file output(file);
-  save_session session(output.fd(), file.string(), schema, options);
+  save_session session(output.fd(), file.string(), graph, options);
   write(session.archive(), root);
   snapshot_info info = session.finish();
   output.commit();

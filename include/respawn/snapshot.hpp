@@ -21,7 +21,7 @@ namespace detail {
 // around the payload, written to `fd` as `name` says in errors.
 class save_session {
  public:
-  save_session(int fd, std::string name, const snapshot_schema& schema, const save_options& options);
+  save_session(int fd, std::string name, const graph_description& graph, const save_options& options);
   ~save_session();
   save_session(const save_session&) = delete;
   save_session& operator=(const save_session&) = delete;
@@ -70,13 +70,13 @@ class input_file {
   int fd_;
 };
 
-snapshot_info save_to_file(const std::filesystem::path& file, const snapshot_schema& schema,
+snapshot_info save_to_file(const std::filesystem::path& file, const graph_description& graph,
                            const save_options& options, void (*write)(output_archive&, const void*),
                            const void* root);
 
 template <class T>
 snapshot_info save_named(const T& root, int fd, std::string name, const save_options& options) {
-  save_session session(fd, std::move(name), schema_of<T>(), options);
+  save_session session(fd, std::move(name), describe_graph<T>(), options);
   session.archive().save_root(root);
   return session.finish();
 }
@@ -103,7 +103,7 @@ std::unique_ptr<T> load_named(int fd, std::string name, const load_options& opti
 template <class T>
 snapshot_info save(const T& root, const std::filesystem::path& file, const save_options& options = {}) {
   return detail::save_to_file(
-      file, detail::schema_of<T>(), options,
+      file, detail::describe_graph<T>(), options,
       [](detail::output_archive& archive, const void* object) { archive.save_root(*static_cast<const T*>(object)); },
       &root);
 }

@@ -21,6 +21,7 @@
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
 #include "respawn/detail/registry.hpp"
+#include "respawn/detail/tracked_types.hpp"
 #include "respawn/detail/type_name.hpp"
 #include "respawn/detail/value_io.hpp"
 #include "respawn/error.hpp"
@@ -57,8 +58,10 @@ class output_archive : private output_stream_holder,
   friend class boost::archive::save_access;
 
  public:
-  // `name` is the file or descriptor, `root_name` the root type's schema name.
-  output_archive(byte_sink& sink, std::string name, std::string root_name, const save_options& options);
+  // `name` is the file or descriptor, `root_name` the root type's schema name;
+  // `tracked` the policy types whose by-value objects pointers may refer to.
+  output_archive(byte_sink& sink, std::string name, std::string root_name, const tracked_types& tracked,
+                 const save_options& options);
 
   template <class T>
   void save_root(const T& root) {
@@ -122,7 +125,11 @@ class output_archive : private output_stream_holder,
   template <class T>
   void save_override(const T& value) {
     if constexpr (has_policy<T>) {
-      track_value(&value, typeid(T));
+      if (tracked_.contains(type_slot<T>())) {
+        track_value(&value, typeid(T));
+      } else {
+        ++next_id_;  // no pointer can refer to it: an id, as the reader counts, but no record
+      }
       save_fields(value);
     } else {
       save_value(value);
@@ -240,6 +247,7 @@ class output_archive : private output_stream_holder,
   std::size_t depth_ = 0;
   std::size_t max_depth_;
   std::uint64_t next_id_ = 1;
+  const tracked_types& tracked_;
   object_table objects_;
   std::unordered_map<std::uint64_t, std::string> unowned_;  // id -> path of the raw pointer that wrote it
   std::unordered_map<const registered_class*, std::uint32_t> class_references_;

@@ -1,6 +1,7 @@
 // Builds the schema a snapshot header carries (schema.hpp) from the policies
 // of every type the root can reach, found at compile time through fields,
 // containers and pointers, plus every class registered for polymorphic pointers.
+// The same walk finds the types a save must track by value (tracked_types.hpp).
 #pragma once
 
 #include <string>
@@ -11,7 +12,9 @@
 #include "respawn/detail/policy_traits.hpp"
 #include "respawn/detail/registry.hpp"
 #include "respawn/detail/schema.hpp"
+#include "respawn/detail/tracked_types.hpp"
 #include "respawn/detail/type_name.hpp"
+#include "respawn/detail/value_io.hpp"
 
 namespace respawn::detail {
 
@@ -21,7 +24,11 @@ class schema_builder {
   type_schema* visit(const std::string& type_name);
   snapshot_schema finish(std::string root_type);
 
+  // The policy types whose by-value objects a pointer may refer to.
+  tracked_types& tracked() { return tracked_; }
+
  private:
+  tracked_types tracked_;
   std::vector<type_schema> types_;
   std::unordered_map<std::string, std::size_t> index_;
 };
@@ -56,8 +63,25 @@ void collect_field_types(schema_builder& builder, const F&) {
   }
 }
 
+// Which by-value objects a pointer in the graph may refer to. A pointer to a
+// polymorphic type finds its target by the most-derived type, which the walk
+// cannot know: every polymorphic policy type is tracked. A type Boost writes
+// (a hand-written serialize function) may hold pointers the walk cannot see.
+template <class T>
+void note_tracking(tracked_types& tracked) {
+  using target = typename pointer_target<T>::type;
+  if constexpr (has_policy<T> && std::is_polymorphic_v<T>) {
+    tracked.add(type_slot<T>());
+  } else if constexpr (!std::is_void_v<target>) {
+    if constexpr (has_policy<target>) tracked.add(type_slot<std::remove_cv_t<target>>());
+  } else if constexpr (!has_policy<T> && !has_value_io<T> && !std::is_arithmetic_v<T> && !std::is_enum_v<T>) {
+    tracked.add_everything();
+  }
+}
+
 template <class T>
 void collect_schema(schema_builder& builder) {
+  note_tracking<T>(builder.tracked());
   if constexpr (has_policy<T>) {
     type_schema* slot = builder.visit(type_name<T>());  // valid until the next visit
     if (slot == nullptr) return;
@@ -69,16 +93,28 @@ void collect_schema(schema_builder& builder) {
   }
 }
 
-// The schema of snapshots whose root is a T; computed once per type.
+struct graph_description {
+  snapshot_schema schema;
+  tracked_types tracked;
+};
+
+// What the policies say about graphs rooted at a T; computed once per type.
 template <class T>
-const snapshot_schema& schema_of() {
-  static const snapshot_schema schema = [] {
+const graph_description& describe_graph() {
+  static const graph_description description = [] {
     schema_builder builder;
     collect_schema<T>(builder);
     for (const registered_class* entry : registered_classes()) entry->collect_schema(builder);
-    return builder.finish(type_name<T>());
+    tracked_types tracked = builder.tracked();
+    return graph_description{builder.finish(type_name<T>()), std::move(tracked)};
   }();
-  return schema;
+  return description;
+}
+
+// The schema of snapshots whose root is a T.
+template <class T>
+const snapshot_schema& schema_of() {
+  return describe_graph<T>().schema;
 }
 
 }  // namespace respawn::detail

@@ -9,6 +9,7 @@
 
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
+#include "respawn/detail/tracked_types.hpp"
 #include "respawn/detail/value_io.hpp"
 
 namespace respawn::detail {
@@ -21,6 +22,16 @@ struct held_types<std::unique_ptr<T, Deleter>> {
 template <class T>
 struct held_types<std::shared_ptr<T>> {
   using type = type_list<T>;
+};
+
+template <class T>
+struct pointer_target<std::unique_ptr<T>> {
+  using type = T;
+};
+
+template <class T>
+struct pointer_target<std::shared_ptr<T>> {
+  using type = T;
 };
 
 template <class T>
