@@ -27,9 +27,13 @@ void save_entries(Archive& archive, const Map& map) {
 }
 
 // For containers that never move their elements as they grow (deque, list).
+// Memory grows with the elements really read, but an element may take much
+// more memory than payload (fields not written, or none at all), so the claim
+// is held to max_raw_bytes as a vector's is.
 template <class Archive, class Container>
 void load_by_emplace_back(Archive& archive, Container& container) {
   const std::uint64_t size = archive.read_size();
+  archive.check_allocation(size, sizeof(typename Container::value_type));
   container.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
     container.emplace_back();
@@ -52,9 +56,12 @@ auto emplaced_position(Result result) {
   }
 }
 
+// Like load_by_emplace_back, the claim is held to max_raw_bytes: duplicates
+// are refused, but a multiset's or multimap's are not.
 template <class Archive, class Set>
 void load_set(Archive& archive, Set& set) {
   const std::uint64_t size = archive.read_size();
+  archive.check_allocation(size, sizeof(typename Set::value_type));
   set.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
     Set scratch;
@@ -69,6 +76,7 @@ void load_set(Archive& archive, Set& set) {
 template <class Archive, class Map>
 void load_map(Archive& archive, Map& map) {
   const std::uint64_t size = archive.read_size();
+  archive.check_allocation(size, sizeof(typename Map::value_type));
   map.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
     Map scratch;

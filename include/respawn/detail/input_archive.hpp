@@ -8,6 +8,8 @@
 #include <boost/archive/binary_iarchive_impl.hpp>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <type_traits>
@@ -80,6 +82,25 @@ class input_archive : private input_stream_holder,
   }
   // Throws limit_exceeded unless `count` objects of `size` bytes fit the limits.
   void check_allocation(std::uint64_t count, std::size_t size) const;
+  // Gives an empty contiguous container room for the `count` elements it
+  // claims, so that they keep their addresses while they load (pointers into
+  // them are resolved by address), without building any: a large block is
+  // mapped, not touched, and its pages become resident only as elements are
+  // really read into it. A claim above the limits, or one the system cannot
+  // reserve, is limit_exceeded.
+  template <class Container>
+  void reserve_elements(Container& container, std::uint64_t count) {
+    check_allocation(count, sizeof(typename Container::value_type));
+    try {
+      container.reserve(static_cast<std::size_t>(count));
+    } catch (const std::bad_alloc&) {
+      fail(errc::limit_exceeded,
+           "cannot reserve memory for the " + std::to_string(count) + " elements a container claims");
+    } catch (const std::length_error&) {
+      fail(errc::limit_exceeded,
+           "a container claims " + std::to_string(count) + " elements, more than it can hold");
+    }
+  }
   void read_bytes(void* data, std::size_t size) { source_.read(data, size); }
   // The next `size` bytes if the current buffer holds them all (then they are
   // consumed), or null; lets a string be built from the buffer in one copy.

@@ -24,6 +24,7 @@ struct value_io<std::forward_list<T, Alloc>> {
   template <class Archive>
   static void load(Archive& archive, std::forward_list<T, Alloc>& list) {
     const std::uint64_t size = archive.read_size();
+    archive.check_allocation(size, sizeof(T));  // as load_by_emplace_back does
     list.clear();
     auto last = list.before_begin();
     for (std::uint64_t index = 0; index < size; ++index) {

@@ -1,5 +1,5 @@
 // std::vector: its size, then its elements. Arithmetic elements travel as one
-// block of bytes; others are loaded in place after one allocation, so their
+// block of bytes; others are loaded in place into one reservation, so their
 // addresses are final (pointers into the vector stay valid).
 #pragma once
 
@@ -46,9 +46,14 @@ struct value_io<std::vector<T, Alloc>, std::enable_if_t<!std::is_same_v<T, bool>
         done += chunk;
       }
     } else {
-      archive.check_allocation(size, sizeof(T));
-      v.resize(static_cast<std::size_t>(size));
-      for (std::size_t index = 0; index < v.size(); ++index) archive.load_item(index, v[index]);
+      // Room for every element first, so that none moves while later ones load;
+      // but each is built only as it arrives, so a claim the payload does not
+      // back costs address space, not memory.
+      archive.reserve_elements(v, size);
+      for (std::size_t index = 0; index < size; ++index) {
+        v.emplace_back();
+        archive.load_item(index, v.back());
+      }
     }
   }
 };
