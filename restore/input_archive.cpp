@@ -37,13 +37,14 @@ input_archive::input_archive(byte_source& source, const snapshot_schema& file_sc
       options_(options),
       path_(file_schema.root_type),
       max_depth_(options.max_depth),
-      objects_(1) {  // id 0 is the null reference
+      objects_(1),  // id 0 is the null reference
+      states_(1) {
   set_library_version(boost::serialization::library_version_type(boost_archive_version));
 }
 
 input_archive::~input_archive() {
-  for (loaded_object& object : objects_) {
-    if (!object.adopted && object.destroy != nullptr) object.destroy(object.address);
+  for (std::size_t id = 1; id < objects_.size(); ++id) {
+    if (!states_[id].adopted && states_[id].destroy != nullptr) states_[id].destroy(objects_[id].address);
   }
 }
 
@@ -79,17 +80,19 @@ void input_archive::check_allocation(std::uint64_t count, std::size_t size) cons
 }
 
 void input_archive::track_value(void* address, const std::type_info& type) {
-  objects_.push_back({address, &type, nullptr, ownership::value, true, false, nullptr});
+  objects_.push_back({address, &type});
+  states_.push_back({nullptr, ownership::value, true, false});
 }
 
 std::uint64_t input_archive::add_object(void* address, const std::type_info& type, void (*destroy)(void*)) {
-  objects_.push_back({address, &type, destroy, ownership::none, false, false, nullptr});
+  objects_.push_back({address, &type});
+  states_.push_back({destroy, ownership::none, false, false});
   return objects_.size() - 1;
 }
 
 void input_archive::claim(std::uint64_t id, ownership how) {
-  loaded_object& object = objects_[id];
   if (how == ownership::none) return;
+  object_state& object = states_[id];
   if (how == ownership::shared && object.owner == ownership::shared) return;
   if (object.owner != ownership::none) {
     fail(errc::corrupt, "object #" + std::to_string(id) + " has two owners");
@@ -101,12 +104,12 @@ void input_archive::claim(std::uint64_t id, ownership how) {
 }
 
 std::shared_ptr<void>& input_archive::shared_owner(std::uint64_t id) {
-  loaded_object& object = objects_[id];
-  if (!object.shared) {
-    object.shared = std::shared_ptr<void>(object.address, object.destroy);
-    object.adopted = true;
+  std::shared_ptr<void>& owner = shared_owners_[id];
+  if (!owner) {
+    owner = std::shared_ptr<void>(objects_[id].address, states_[id].destroy);
+    states_[id].adopted = true;
   }
-  return object.shared;
+  return owner;
 }
 
 const registered_class* input_archive::load_class_reference() {
@@ -132,7 +135,7 @@ std::int64_t input_archive::file_version_of(const std::string& type_name, std::u
 
 void input_archive::check_every_object_owned() {
   for (std::size_t id = 1; id < objects_.size(); ++id) {
-    if (objects_[id].owner == ownership::none) {
+    if (states_[id].owner == ownership::none) {
       fail(errc::corrupt, "object #" + std::to_string(id) + " is reached only through raw pointers; nothing owns it");
     }
   }
