@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -41,10 +42,14 @@ struct is_base_field<base_field<B>> : std::true_type {};
 // ---- Completeness: an aggregate's policy names each data member exactly once.
 
 // Converts to any type as a prvalue, so even members that cannot be copied or
-// moved (std::mutex, std::atomic) accept it in aggregate initialization.
+// moved (std::mutex, std::atomic) accept it in aggregate initialization. Only
+// named in unevaluated operands; it has a body because GCC counts a use inside
+// a noexcept() check (a member std::optional<int>, say) as needing one.
 struct any_initializer {
   template <class U>
-  constexpr operator U() const noexcept;  // NOLINT(google-explicit-constructor): only used unevaluated
+  operator U() const noexcept {  // NOLINT(google-explicit-constructor): the point of the type
+    std::abort();
+  }
 };
 
 template <class T, std::size_t... I>

@@ -1,7 +1,8 @@
 // A program outside respawn's tree: saves a small object, loads it back, and
 // exits 0 when the loaded copy equals the original. Built by the consumer tests
 // against an installed respawn (find_package) and against its source tree
-// (add_subdirectory).
+// (add_subdirectory), with warnings as errors: respawn's headers must compile
+// cleanly in a user's build.
 #include <respawn/respawn.hpp>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -17,12 +19,14 @@
 struct Point {
   int x = 0;
   std::string label;
+  std::optional<int> weight;  // a member whose policy check once warned under GCC
 };
 
 template <>
 struct respawn::policy<Point> {
   static constexpr auto fields =
-      respawn::fields(respawn::serialize(&Point::x, "x"), respawn::serialize(&Point::label, "label"));
+      respawn::fields(respawn::serialize(&Point::x, "x"), respawn::serialize(&Point::label, "label"),
+                      respawn::serialize(&Point::weight, "weight"));
 };
 
 namespace {
@@ -38,7 +42,7 @@ int run() {
     }
   } cleanup{path};
 
-  const Point p{42, "forty-two"};
+  const Point p{42, "forty-two", 7};
   const respawn::snapshot_info info = respawn::save(p, path);
   std::cout << "saved " << path << ": hash " << info.hash << ", " << info.raw_bytes << " raw bytes, "
             << info.stored_bytes << " stored bytes\n";
@@ -52,12 +56,12 @@ int run() {
     std::cerr << "FAIL: load returned null\n";
     return 1;
   }
-  if (q->x != p.x || q->label != p.label) {
-    std::cerr << "FAIL: loaded {" << q->x << ", '" << q->label << "'}, saved {" << p.x << ", '" << p.label
-              << "'}\n";
+  if (q->x != p.x || q->label != p.label || q->weight != p.weight) {
+    std::cerr << "FAIL: loaded {" << q->x << ", '" << q->label << "', " << q->weight.value_or(-1) << "}, saved {"
+              << p.x << ", '" << p.label << "', " << p.weight.value_or(-1) << "}\n";
     return 1;
   }
-  std::cout << "loaded {" << q->x << ", '" << q->label << "'}: equal\n";
+  std::cout << "loaded {" << q->x << ", '" << q->label << "', " << *q->weight << "}: equal\n";
   return 0;
 }
 
