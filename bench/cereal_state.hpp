@@ -10,7 +10,7 @@
 
 namespace bench {
 
-// Serializes in memory, as WORKLOAD.md measured cereal.
+// Serializes in memory, as the performance targets measure cereal.
 std::string cereal_save(const minibuild::Scheduler& scheduler);
 std::unique_ptr<minibuild::Scheduler> cereal_load(const std::string& bytes);
 

@@ -1,4 +1,4 @@
-"""The reference state of WORKLOAD.md in pure Python, for the pickle benchmarks.
+"""The reference state of examples/minibuild in pure Python, for the pickle benchmarks.
 
 Same shape as the C++ generator (examples/minibuild): a project of N
 elements with dependencies, variables, environment and sources, and a

@@ -348,8 +348,8 @@ def render(results, figures, targets, chart_note):
               [(t.number, t.statement, t.measured, "**%s**" % t.status) for t in targets]))
     add("")
     add("Target 4 compares sizes over the same plain bytes. The plain serialized state is cereal's "
-        "binary archive, as in the issue (its 6.7x is zstd level 1 over cereal's bytes of "
-        "WORKLOAD.md's generator; the table below gives the ratio over this generator's bytes): "
+        "binary archive, as in the target (its 6.7x is zstd level 1 over cereal's bytes of "
+        "an earlier generator of the same shape; the table below gives the ratio over this generator's bytes): "
         "respawn's ratio is cereal's size over the size of respawn's whole default snapshot (header, "
         "frames, hashes and trailer). respawn's own payload is not the same bytes: it writes sizes and "
         "references as varints, so it is smaller before compression and compresses less, and its own "

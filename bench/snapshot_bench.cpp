@@ -1,4 +1,4 @@
-// respawn against cereal on the reference state (WORKLOAD.md): save and load
+// respawn against cereal on the reference state (examples/minibuild): save and load
 // through a file and a pipe, several compression levels and thread counts,
 // and cereal's in-memory save and load of the same state. Run by
 // bench/run.py, which adds Python pickle and writes docs/performance.md.

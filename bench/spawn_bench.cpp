@@ -1,4 +1,4 @@
-// Spawn hand-off on the reference state (WORKLOAD.md): the time from spawn()
+// Spawn hand-off on the reference state (examples/minibuild): the time from spawn()
 // to "the child holds the state" (it restored the scheduler, its after_restore
 // hook started the worker pool, and it wrote a byte to a pipe in keep_fds),
 // against fork() (the child writes the byte at once), against cereal's

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Python's answer to the spawn hand-off, for respawn_spawn_bench.
 
-Builds the reference state of WORKLOAD.md (reference_state.py, beside this
+Builds the reference state of examples/minibuild (reference_state.py, beside this
 file), starts a multiprocessing 'spawn' Process with the state as its
 argument and times until the child, holding the unpickled state, signals
 through a Pipe. The state's __getstate__ and __setstate__ drop and remake the

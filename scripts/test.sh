@@ -4,9 +4,13 @@
 #   2. preset "default": RelWithDebInfo build in build/, every test
 #   3. preset "asan": AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
 #      (assertions on, benchmarks off), every test but the consumer (packaging) tests
-#   4. later_checks: the fuzz and ThreadSanitizer runs, not written yet
+#   4. preset "tsan": ThreadSanitizer build in build-tsan/ of the executables that hold the
+#      concurrency tests, and those tests
+#   5. preset "fuzz": each libFuzzer target for a fixed time from a fixed seed (clang; skipped
+#      when clang++ cannot link libFuzzer)
 # Stops at the first failure with a non-zero exit. Environment:
-#   RESPAWN_SKIP_ASAN=1   skip step 3 (a quick local run; CI does not set it)
+#   RESPAWN_SKIP_ASAN=1     skip step 3 (a quick local run; CI does not set it)
+#   RESPAWN_FUZZ_SECONDS=N  run each fuzz target N seconds (default 30)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,10 +34,8 @@ configure_build_test() {
   ctest --preset "$preset" --output-on-failure -j2 --no-tests=error "$@"
 }
 
-# Fuzzing and ThreadSanitizer: a later session adds them here, e.g. a libFuzzer
-# run of the snapshot reader over a seed corpus for a fixed time, and
-# configure_build_test tsan (the "tsan" preset already exists in CMakePresets.json).
-later_checks() {
+# Steps 4 and 5.
+concurrency_and_fuzz_checks() {
   # ThreadSanitizer (preset "tsan"): only the concurrency tests, and only the
   # executables that hold them: lazy fields, the threaded frame writer and
   # reader, pipes, and tests/reliability's concurrency test.
@@ -101,6 +103,6 @@ else
   step "asan: skipped (RESPAWN_SKIP_ASAN=1)"
 fi
 
-later_checks
+concurrency_and_fuzz_checks
 
 step "all checks passed"

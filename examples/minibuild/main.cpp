@@ -1,4 +1,4 @@
-// minibuild: saves the reference state (WORKLOAD.md) to a snapshot and checks
+// minibuild: saves the reference state to a snapshot and checks
 // that a restore gives back exactly what a fresh build from the same seed does.
 //   minibuild snapshot --elements N [--seed S] [--level L] [--threads T] FILE
 //   minibuild restore [--seed S] FILE

@@ -1,4 +1,4 @@
-// The reference state of WORKLOAD.md: the backend of a build tool, a project of
+// The reference state: the backend of a build tool, a project of
 // elements with dependencies and a scheduler with queues. The types are plain
 // aggregates; which fields travel in a snapshot is decided in policies.hpp.
 #pragma once
@@ -66,7 +66,7 @@ struct Project {
   std::string name;
   std::map<std::string, std::string> options;  // includes "elements" and "seed", which generated it
   std::vector<std::unique_ptr<Element>> elements;
-  // Not part of WORKLOAD.md's shape: the shared index each element's
+  // Beyond the reference shape: the shared index each element's
   // reverse_deps reads in a restored process (see policies.hpp).
   respawn::lazy<DependentsIndex> dependents;
 };

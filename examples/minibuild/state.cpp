@@ -1,4 +1,4 @@
-// Generation of the reference state (WORKLOAD.md) from a seed.
+// Generation of the reference state from a seed.
 #include "state.hpp"
 
 #include <algorithm>

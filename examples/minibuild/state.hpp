@@ -1,4 +1,4 @@
-// The reference state of WORKLOAD.md, generated from a seed, and the checks
+// The reference state, generated from a seed, and the checks
 // that tell whether a restored state equals a freshly built one.
 #pragma once
 
