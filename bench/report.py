@@ -133,6 +133,18 @@ def growth(figures, operation, small, large):
     return b.per_element_us(large) / a.per_element_us(small)
 
 
+def counter_growth(figures, operation, counter, small, large):
+    """A per-element counter at `large` over its value at `small`."""
+    a = figures.get((operation, small))
+    b = figures.get((operation, large))
+    if a is None or b is None or small == large:
+        return None
+    before, after = a.counters.get(counter), b.counters.get(counter)
+    if not is_number(before) or not is_number(after) or before <= 0:
+        return None
+    return after / before
+
+
 def pick_size(sizes, wanted):
     """`wanted` if it was measured, else the largest size measured (a smoke run)."""
     if wanted in sizes:
@@ -184,6 +196,10 @@ def evaluate(figures):
                    us_of(figures, "respawn/save_file", small), times(load),
                    us_of(figures, "respawn/load_file", large), us_of(figures, "respawn/load_file", small))
                 if ok is not None else "-")
+    user = counter_growth(figures, "respawn/load_file", "user_us_per_element", small, large)
+    kernel = counter_growth(figures, "respawn/load_file", "kernel_us_per_element", small, large)
+    if ok is not None and user is not None and kernel is not None:
+        measured += "; the load's CPU per element: user %s, kernel %s" % (times(user), times(kernel))
     targets.append(Target(2, "time per element at 1,000,000 elements within 1.3x of that at 10,000, "
                              "for save and for load", measured, verdict(ok)))
 
@@ -398,6 +414,7 @@ def render(results, figures, targets, chart_note):
                         [times(growth(figures, operation, small, n)) for n in respawn_sizes[1:]])
         add(table(["operation"] + [count(n) for n in respawn_sizes[1:]], rows))
         add("")
+    add_cpu_split(add, figures, respawn_sizes)
 
     add("### Sizes and compression")
     add("")
@@ -467,6 +484,30 @@ def render(results, figures, targets, chart_note):
     add(chart_note)
     add("")
     return "\n".join(out)
+
+
+def add_cpu_split(add, figures, sizes):
+    """The table of a load's CPU per element, user and kernel apart, with its page faults."""
+    rows = []
+    for n in sizes:
+        for operation in ("respawn/load_file", "cereal/load_memory"):
+            figure = figures.get((operation, n))
+            counters = figure.counters if figure else {}
+            if not is_number(counters.get("user_us_per_element")):
+                continue
+            rows.append((count(n), "`%s`" % operation, "%.2f" % figure.per_element_us(n),
+                         "%.2f" % counters["user_us_per_element"], "%.2f" % counters["kernel_us_per_element"],
+                         "%.2f" % counters["page_faults_per_element"]))
+    if not rows:
+        return
+    add("Where a load's time goes: CPU time per element of the whole process (every thread), in user "
+        "space and in the kernel, and minor page faults per element, averaged over the iterations. "
+        "The kernel's part is mostly faulting in the pages the new state occupies (each load starts "
+        "from a trimmed heap, as a spawned process does); its cost per fault is the machine's.")
+    add("")
+    add(table(("elements", "operation", "wall us per element", "user us per element",
+               "kernel us per element", "page faults per element"), rows))
+    add("")
 
 
 def pickle_not_run(figures, skipped):

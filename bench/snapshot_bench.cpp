@@ -66,6 +66,16 @@ void set_common_counters(benchmark::State& run, const Prepared& p, std::uint64_t
   run.counters["peak_extra_MiB"] = static_cast<double>(peak_extra) / (1 << 20);
 }
 
+// A load's CPU per element, user and kernel apart, and its page faults per
+// element, averaged over the iterations: what grows with the element count
+// when the wall time per element does.
+void set_cpu_counters(benchmark::State& run, const bench::cpu_usage& total) {
+  const double per_element = static_cast<double>(run.iterations()) * static_cast<double>(run.range(0));
+  run.counters["user_us_per_element"] = total.user_s * 1e6 / per_element;
+  run.counters["kernel_us_per_element"] = total.kernel_s * 1e6 / per_element;
+  run.counters["page_faults_per_element"] = static_cast<double>(total.page_faults) / per_element;
+}
+
 // Size of a file compressed as one zstd level 1 stream. Over a level-0
 // snapshot this is zstd level 1 over the plain payload: every frame is
 // stored, and the header and the 17 bytes of frame record per MiB add a few KB.
@@ -82,7 +92,8 @@ std::uint64_t zstd1_size(const std::filesystem::path& file) {
     ZSTD_inBuffer source{input.data(), static_cast<std::size_t>(in.gcount()), 0};
     for (bool done = false; !done;) {
       ZSTD_outBuffer sink{output.data(), output.size(), 0};
-      const std::size_t left = ZSTD_compressStream2(context.get(), &sink, &source, last ? ZSTD_e_end : ZSTD_e_continue);
+      const std::size_t left =
+          ZSTD_compressStream2(context.get(), &sink, &source, last ? ZSTD_e_end : ZSTD_e_continue);
       if (ZSTD_isError(left)) std::abort();
       size += sink.pos;
       done = last ? left == 0 : source.pos == source.size;
@@ -122,18 +133,22 @@ void respawn_save_file(benchmark::State& run, int level, unsigned threads) {
 void respawn_load_file(benchmark::State& run) {
   Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
   std::uint64_t peak_extra = 0;
+  bench::cpu_usage cpu;
   for (auto _ : run) {
     run.PauseTiming();
     bench::reset_peak();
+    const bench::cpu_usage before = bench::process_cpu();
     run.ResumeTiming();
     auto loaded = respawn::load<minibuild::Scheduler>(p.snapshot);
     run.PauseTiming();
+    cpu += bench::process_cpu() - before;
     // What the load held beyond the state it built.
     peak_extra = std::max(peak_extra, bench::peak_resident_bytes() - bench::resident_bytes());
     loaded.reset();
     run.ResumeTiming();
   }
   set_common_counters(run, p, peak_extra);
+  set_cpu_counters(run, cpu);
 }
 
 // A save into a pipe while another thread loads from it: the hand-off a
@@ -179,17 +194,21 @@ void cereal_save_memory(benchmark::State& run) {
 void cereal_load_memory(benchmark::State& run) {
   Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
   std::uint64_t peak_extra = 0;
+  bench::cpu_usage cpu;
   for (auto _ : run) {
     run.PauseTiming();
     bench::reset_peak();
+    const bench::cpu_usage before = bench::process_cpu();
     run.ResumeTiming();
     auto loaded = bench::cereal_load(p.cereal_bytes);
     run.PauseTiming();
+    cpu += bench::process_cpu() - before;
     peak_extra = std::max(peak_extra, bench::peak_resident_bytes() - bench::resident_bytes());
     loaded.reset();
     run.ResumeTiming();
   }
   set_common_counters(run, p, peak_extra);
+  set_cpu_counters(run, cpu);
 }
 
 std::vector<std::int64_t> sizes_from(int& argc, char** argv) {
