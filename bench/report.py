@@ -124,25 +124,26 @@ def handoff_ratio(figures, elements):
     return pipe.median_s / (save.median_s + load.median_s)
 
 
-def growth(figures, operation, small, large):
-    """Time per element at `large` over time per element at `small`."""
+def growth_of(figures, operation, small, large, per_element):
+    """per_element(figure, n) at `large` over its value at `small`, or None."""
     a = figures.get((operation, small))
     b = figures.get((operation, large))
     if a is None or b is None or small == large:
         return None
-    return b.per_element_us(large) / a.per_element_us(small)
+    before, after = per_element(a, small), per_element(b, large)
+    if not is_number(before) or not is_number(after) or before <= 0:
+        return None
+    return after / before
+
+
+def growth(figures, operation, small, large):
+    """Time per element at `large` over time per element at `small`."""
+    return growth_of(figures, operation, small, large, lambda figure, n: figure.per_element_us(n))
 
 
 def counter_growth(figures, operation, counter, small, large):
     """A per-element counter at `large` over its value at `small`."""
-    a = figures.get((operation, small))
-    b = figures.get((operation, large))
-    if a is None or b is None or small == large:
-        return None
-    before, after = a.counters.get(counter), b.counters.get(counter)
-    if not is_number(before) or not is_number(after) or before <= 0:
-        return None
-    return after / before
+    return growth_of(figures, operation, small, large, lambda figure, _: figure.counters.get(counter))
 
 
 def pick_size(sizes, wanted):
