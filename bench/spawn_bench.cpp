@@ -212,10 +212,9 @@ HandOff spawn_once(const minibuild::Scheduler& state, const std::string& transpo
   options.keep_fds = {ready.write_end};
   options.env = bench.child_env;
   options.threads = bench.parent_threads;
-  const std::vector<std::string> argv = {respawn::detail::self_argv0(), "--bench-child",
-                                         std::to_string(ready.write_end),
-                                         std::to_string(state.project->elements.size()),
-                                         std::to_string(bench.child_threads)};
+  const std::vector<std::string> argv = {
+      respawn::detail::self_argv0(), "--bench-child", std::to_string(ready.write_end),
+      std::to_string(state.project->elements.size()), std::to_string(bench.child_threads)};
   const double cpu_before = cpu_seconds(RUSAGE_SELF);
   const auto start = Clock::now();
   respawn::child child = respawn::detail::spawn_process(

@@ -19,8 +19,9 @@ std::string field_label(const char* field) { return field != nullptr ? field : "
 
 void throw_lazy_without_recipe(const char* field) {
   throw error(errc::policy_violation,
-              field_label(field) + ": get() on an empty lazy that has no recipe (recipes are bound when "
-                                   "respawn restores the object; in the process that built it, call set())");
+              field_label(field) +
+                  ": get() on an empty lazy that has no recipe (recipes are bound when "
+                  "respawn restores the object; in the process that built it, call set())");
 }
 
 void throw_lazy_cycle(const char* field) {

@@ -39,10 +39,12 @@ void register_class(registered_class entry) {
   registry& r = the_registry();
   std::lock_guard lock(r.mutex);
   if (r.by_name.count(entry.name) != 0) {
-    throw error(errc::policy_violation, "RESPAWN_REGISTER: the name \"" + entry.name + "\" is registered twice");
+    throw error(errc::policy_violation,
+                "RESPAWN_REGISTER: the name \"" + entry.name + "\" is registered twice");
   }
   if (r.by_type.count(std::type_index(*entry.type)) != 0) {
-    throw error(errc::policy_violation, "RESPAWN_REGISTER: the class named \"" + entry.name + "\" is registered twice");
+    throw error(errc::policy_violation,
+                "RESPAWN_REGISTER: the class named \"" + entry.name + "\" is registered twice");
   }
   auto& stored = r.classes.emplace_back(std::make_unique<registered_class>(std::move(entry)));
   r.by_type.emplace(std::type_index(*stored->type), stored.get());

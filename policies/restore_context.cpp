@@ -8,7 +8,8 @@ namespace respawn {
 void* restore_context::find_service(const std::type_info& type) const {
   const auto found = services_.find(std::type_index(type));
   if (found == services_.end()) {
-    throw error(errc::policy_violation, "restore_context: no service of type " + detail::demangled_name(type) +
+    throw error(errc::policy_violation, "restore_context: no service of type " +
+                                            detail::demangled_name(type) +
                                             " was provided (call provide() before load)");
   }
   return found->second;

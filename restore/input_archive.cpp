@@ -116,7 +116,8 @@ const registered_class* input_archive::load_class_reference() {
   const std::uint64_t reference = source_.read_varint();
   if (reference == 0) return nullptr;
   if (reference <= classes_.size()) return classes_[reference - 1];
-  if (reference != classes_.size() + 1) fail(errc::corrupt, "class reference " + std::to_string(reference) + " is out of sequence");
+  if (reference != classes_.size() + 1)
+    fail(errc::corrupt, "class reference " + std::to_string(reference) + " is out of sequence");
   std::string name;
   load_override(name);
   const registered_class* registered = find_class(name);
@@ -128,7 +129,8 @@ const registered_class* input_archive::load_class_reference() {
   return registered;
 }
 
-std::int64_t input_archive::file_version_of(const std::string& type_name, std::uint32_t program_version) const {
+std::int64_t input_archive::file_version_of(const std::string& type_name,
+                                            std::uint32_t program_version) const {
   const type_schema* written = file_schema_.find(type_name);
   return written != nullptr ? written->version : program_version;
 }
@@ -136,7 +138,8 @@ std::int64_t input_archive::file_version_of(const std::string& type_name, std::u
 void input_archive::check_every_object_owned() {
   for (std::size_t id = 1; id < objects_.size(); ++id) {
     if (states_[id].owner == ownership::none) {
-      fail(errc::corrupt, "object #" + std::to_string(id) + " is reached only through raw pointers; nothing owns it");
+      fail(errc::corrupt,
+           "object #" + std::to_string(id) + " is reached only through raw pointers; nothing owns it");
     }
   }
 }

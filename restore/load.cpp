@@ -42,16 +42,17 @@ void check_schema(const std::string& input, const snapshot_schema& file, const s
     const type_schema* written = file.find(known.name);
     if (written == nullptr) continue;
     if (written->version > known.version) {
-      throw error(errc::unsupported_version, input + ": " + known.name + " was written at version " +
-                                                 std::to_string(written->version) + "; this program knows up to " +
-                                                 std::to_string(known.version));
+      throw error(errc::unsupported_version,
+                  input + ": " + known.name + " was written at version " + std::to_string(written->version) +
+                      "; this program knows up to " + std::to_string(known.version));
     }
     const auto expected = written_fields(known, written->version);
     const auto found = written_fields(*written, written->version);
     if (expected != found) {
-      throw error(errc::type_mismatch, input + ": " + known.name + " version " + std::to_string(written->version) +
-                                           " was written with fields " + join(found) + ", but this program's policy " +
-                                           "gives " + join(expected) + " (bump policy<T>::version and use .since)");
+      throw error(errc::type_mismatch, input + ": " + known.name + " version " +
+                                           std::to_string(written->version) + " was written with fields " +
+                                           join(found) + ", but this program's policy " + "gives " +
+                                           join(expected) + " (bump policy<T>::version and use .since)");
     }
   }
 }
@@ -61,8 +62,9 @@ void check_schema(const std::string& input, const snapshot_schema& file, const s
 struct load_session::impl {
   impl(int fd, std::string name, const snapshot_schema& expected, const load_options& options)
       : reader(fd, std::move(name), options),
-        context(options.context != nullptr ? std::shared_ptr<restore_context>(std::shared_ptr<void>(), options.context)
-                                           : std::make_shared<restore_context>()),
+        context(options.context != nullptr
+                    ? std::shared_ptr<restore_context>(std::shared_ptr<void>(), options.context)
+                    : std::make_shared<restore_context>()),
         archive((check_schema(reader.name(), reader.file_header().schema, expected), reader),
                 reader.file_header().schema, reader.file_header().boost_archive_version, context, options) {}
 
@@ -71,7 +73,8 @@ struct load_session::impl {
   input_archive archive;
 };
 
-load_session::load_session(int fd, std::string name, const snapshot_schema& expected, const load_options& options)
+load_session::load_session(int fd, std::string name, const snapshot_schema& expected,
+                           const load_options& options)
     : impl_(std::make_unique<impl>(fd, std::move(name), expected, options)) {}
 
 load_session::~load_session() = default;

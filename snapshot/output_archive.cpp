@@ -5,7 +5,6 @@
 #include <boost/archive/impl/archive_serializer_map.ipp>
 #include <boost/archive/impl/basic_binary_oarchive.ipp>
 #include <boost/archive/impl/basic_binary_oprimitive.ipp>
-
 #include <cstring>
 #include <iterator>
 #include <limits>
@@ -46,7 +45,8 @@ output_archive::output_archive(byte_sink& sink, std::string name, std::string ro
       measure_costs_(options.measure_costs) {}
 
 std::vector<type_cost> output_archive::take_costs() {
-  std::vector<type_cost> costs(std::make_move_iterator(costs_.begin()), std::make_move_iterator(costs_.end()));
+  std::vector<type_cost> costs(std::make_move_iterator(costs_.begin()),
+                               std::make_move_iterator(costs_.end()));
   costs_.clear();
   costs_by_slot_.clear();
   return costs;
@@ -57,19 +57,22 @@ void output_archive::fail(errc code, const std::string& message) const {
 }
 
 void output_archive::fail_too_deep() const {
-  fail(errc::policy_violation, "objects nest deeper than save_options::max_depth (" + std::to_string(max_depth_) +
+  fail(errc::policy_violation, "objects nest deeper than save_options::max_depth (" +
+                                   std::to_string(max_depth_) +
                                    "); a long chain of owning pointers should be a container");
 }
 
 void output_archive::fail_unregistered(const std::type_info& dynamic, const std::type_info& pointer) const {
-  fail(errc::policy_violation, "the object is a " + demangled_name(dynamic) + ", reached through a pointer to " +
-                                   demangled_name(pointer) + "; register it with RESPAWN_REGISTER(" +
-                                   demangled_name(dynamic) + ", \"stable-name\")");
+  fail(errc::policy_violation, "the object is a " + demangled_name(dynamic) +
+                                   ", reached through a pointer to " + demangled_name(pointer) +
+                                   "; register it with RESPAWN_REGISTER(" + demangled_name(dynamic) +
+                                   ", \"stable-name\")");
 }
 
 void output_archive::save_long_double(long double value) {
   // x87 extended precision has a 64-bit significand: 10 value bytes.
-  constexpr std::size_t value_bytes = std::numeric_limits<long double>::digits == 64 ? 10 : sizeof(long double);
+  constexpr std::size_t value_bytes =
+      std::numeric_limits<long double>::digits == 64 ? 10 : sizeof(long double);
   char bytes[sizeof(long double)] = {};
   std::memcpy(bytes, &value, value_bytes);
   sink_.write(bytes, sizeof bytes);
@@ -124,12 +127,13 @@ void output_archive::check_every_object_owned() const {
   for (auto it = unowned_.begin(); it != unowned_.end(); ++it) {
     if (it->first < first->first) first = it;
   }
-  throw error(errc::policy_violation,
-              name_ + ": " + first->second +
-                  ": a raw pointer points to an object that nothing in the snapshot owns; raw pointers must "
-                  "point to objects owned elsewhere in the graph, by a unique_ptr or shared_ptr, or by value as "
-                  "an object of a type with a respawn::policy (by-value objects of other types, such as a "
-                  "std::string in a vector, are not tracked)");
+  throw error(
+      errc::policy_violation,
+      name_ + ": " + first->second +
+          ": a raw pointer points to an object that nothing in the snapshot owns; raw pointers must "
+          "point to objects owned elsewhere in the graph, by a unique_ptr or shared_ptr, or by value as "
+          "an object of a type with a respawn::policy (by-value objects of other types, such as a "
+          "std::string in a vector, are not tracked)");
 }
 
 }  // namespace respawn::detail

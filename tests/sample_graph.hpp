@@ -36,7 +36,8 @@ inline std::unique_ptr<Plan> make_plan(std::size_t tasks) {
     auto task = std::make_unique<Task>();
     task->id = i;
     task->name = "task-" + std::to_string(i * 7919 % 1000);
-    for (std::size_t d = 1; d <= 3 && d <= i; ++d) task->after.push_back(plan->tasks[(i * 31 + d * 17) % i].get());
+    for (std::size_t d = 1; d <= 3 && d <= i; ++d)
+      task->after.push_back(plan->tasks[(i * 31 + d * 17) % i].get());
     plan->tasks.push_back(std::move(task));
   }
   plan->current = std::make_shared<Task>();
@@ -48,17 +49,18 @@ inline std::unique_ptr<Plan> make_plan(std::size_t tasks) {
 
 template <>
 struct respawn::policy<sample::Task> {
-  static constexpr auto fields =
-      respawn::fields(respawn::serialize(&sample::Task::id, "id"), respawn::serialize(&sample::Task::name, "name"),
-                      respawn::serialize(&sample::Task::after, "after"),
-                      respawn::recompute(&sample::Task::label, "label", &sample::make_label));
+  static constexpr auto fields = respawn::fields(
+      respawn::serialize(&sample::Task::id, "id"), respawn::serialize(&sample::Task::name, "name"),
+      respawn::serialize(&sample::Task::after, "after"),
+      respawn::recompute(&sample::Task::label, "label", &sample::make_label));
 };
 
 template <>
 struct respawn::policy<sample::Plan> {
-  static constexpr auto fields = respawn::fields(
-      respawn::serialize(&sample::Plan::title, "title"), respawn::serialize(&sample::Plan::settings, "settings"),
-      respawn::serialize(&sample::Plan::tasks, "tasks"), respawn::serialize(&sample::Plan::current, "current"));
+  static constexpr auto fields = respawn::fields(respawn::serialize(&sample::Plan::title, "title"),
+                                                 respawn::serialize(&sample::Plan::settings, "settings"),
+                                                 respawn::serialize(&sample::Plan::tasks, "tasks"),
+                                                 respawn::serialize(&sample::Plan::current, "current"));
 };
 
 namespace sample {
@@ -74,7 +76,8 @@ inline bool same_plan(const Plan& a, const Plan& b) {
       if (x.after[d]->id != y.after[d]->id || y.after[d] != b.tasks[y.after[d]->id].get()) return false;
     }
   }
-  return (a.current == nullptr) == (b.current == nullptr) && (!a.current || a.current->name == b.current->name);
+  return (a.current == nullptr) == (b.current == nullptr) &&
+         (!a.current || a.current->name == b.current->name);
 }
 
 }  // namespace sample

@@ -19,7 +19,8 @@ class temp_dir {
  public:
   temp_dir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const std::string name = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() : "test";
+    const std::string name =
+        info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() : "test";
     path_ = std::filesystem::temp_directory_path() / ("respawn-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);

@@ -20,18 +20,18 @@ struct field_cost {
 
 // What the objects of one policy type took in a snapshot.
 struct type_cost {
-  std::string type;           // schema name
-  std::uint64_t objects = 0;  // objects written
-  std::uint64_t bytes = 0;    // uncompressed payload bytes of those objects, nested ones included
+  std::string type;                // schema name
+  std::uint64_t objects = 0;       // objects written
+  std::uint64_t bytes = 0;         // uncompressed payload bytes of those objects, nested ones included
   std::vector<field_cost> fields;  // serialize fields and bases, in policy order
 };
 
 // What a save (or verify) reports about a snapshot.
 struct snapshot_info {
-  std::string hash;              // XXH3-128 of the uncompressed payload, 32 lowercase hex digits
-  std::uint64_t raw_bytes = 0;   // uncompressed payload size
+  std::string hash;                // XXH3-128 of the uncompressed payload, 32 lowercase hex digits
+  std::uint64_t raw_bytes = 0;     // uncompressed payload size
   std::uint64_t stored_bytes = 0;  // size of the whole container: header, frames and trailer
-  std::string root_type;         // the root type's schema name
+  std::string root_type;           // the root type's schema name
   // Per policy type, in the order the save first met them; filled only when
   // save_options::measure_costs is set.
   std::vector<type_cost> costs;
@@ -68,11 +68,11 @@ struct load_options {
 
   // Limits: any size read from the input is checked against these before
   // anything is allocated for it; exceeding one throws limit_exceeded.
-  std::uint64_t max_raw_bytes = std::uint64_t{64} << 30;     // whole uncompressed payload
-  std::uint64_t max_frame_bytes = std::uint64_t{64} << 20;   // one frame, stored or raw
-  std::uint64_t max_header_bytes = std::uint64_t{16} << 20;  // header with its schema
+  std::uint64_t max_raw_bytes = std::uint64_t{64} << 30;          // whole uncompressed payload
+  std::uint64_t max_frame_bytes = std::uint64_t{64} << 20;        // one frame, stored or raw
+  std::uint64_t max_header_bytes = std::uint64_t{16} << 20;       // header with its schema
   std::uint64_t max_container_elements = std::uint64_t{1} << 32;  // one container, string or array
-  std::size_t max_depth = 4096;                                  // object nesting
+  std::size_t max_depth = 4096;                                   // object nesting
 };
 
 }  // namespace respawn

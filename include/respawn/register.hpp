@@ -30,7 +30,8 @@ void collect_ancestors(std::vector<registered_class::ancestor>& ancestors) {
 
 template <class T>
 bool register_polymorphic(const char* name) {
-  static_assert(std::is_polymorphic_v<T>, "RESPAWN_REGISTER is for classes reached through a pointer to a base");
+  static_assert(std::is_polymorphic_v<T>,
+                "RESPAWN_REGISTER is for classes reached through a pointer to a base");
   static_assert(has_policy<T>, "RESPAWN_REGISTER needs a respawn::policy for the class");
   registered_class entry;
   entry.name = name;
@@ -40,7 +41,9 @@ bool register_polymorphic(const char* name) {
   entry.save = [](output_archive& archive, const void* object) {
     archive.save_registered(*static_cast<const T*>(object));
   };
-  entry.load = [](input_archive& archive, void* object) { archive.load_registered(*static_cast<T*>(object)); };
+  entry.load = [](input_archive& archive, void* object) {
+    archive.load_registered(*static_cast<T*>(object));
+  };
   entry.collect_schema = [](schema_builder& builder) { collect_schema<T>(builder); };
   collect_ancestors<T, T>(entry.ancestors);
   register_class(std::move(entry));
@@ -51,8 +54,8 @@ bool register_polymorphic(const char* name) {
 
 #define RESPAWN_REGISTER_CONCAT_(a, b) a##b
 #define RESPAWN_REGISTER_CONCAT(a, b) RESPAWN_REGISTER_CONCAT_(a, b)
-#define RESPAWN_REGISTER(Derived, stable_name)                                                        \
-  namespace {                                                                                         \
-  [[maybe_unused]] const bool RESPAWN_REGISTER_CONCAT(respawn_registered_, __COUNTER__) =             \
-      ::respawn::detail::register_polymorphic<Derived>(stable_name);                                  \
+#define RESPAWN_REGISTER(Derived, stable_name)                                            \
+  namespace {                                                                             \
+  [[maybe_unused]] const bool RESPAWN_REGISTER_CONCAT(respawn_registered_, __COUNTER__) = \
+      ::respawn::detail::register_polymorphic<Derived>(stable_name);                      \
   }

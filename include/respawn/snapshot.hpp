@@ -104,7 +104,9 @@ template <class T>
 snapshot_info save(const T& root, const std::filesystem::path& file, const save_options& options = {}) {
   return detail::save_to_file(
       file, detail::describe_graph<T>(), options,
-      [](detail::output_archive& archive, const void* object) { archive.save_root(*static_cast<const T*>(object)); },
+      [](detail::output_archive& archive, const void* object) {
+        archive.save_root(*static_cast<const T*>(object));
+      },
       &root);
 }
 

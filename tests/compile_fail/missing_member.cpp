@@ -13,9 +13,9 @@ struct MissingLog {
 
 template <>
 struct respawn::policy<MissingLog> {
-  static constexpr auto fields =
-      respawn::fields(respawn::serialize(&MissingLog::name, "name"), respawn::exclude(&MissingLog::lock, "lock"),
-                      respawn::exclude(&MissingLog::callback, "callback"));
+  static constexpr auto fields = respawn::fields(respawn::serialize(&MissingLog::name, "name"),
+                                                 respawn::exclude(&MissingLog::lock, "lock"),
+                                                 respawn::exclude(&MissingLog::callback, "callback"));
 };
 
 int main() { respawn::save(MissingLog{}, std::filesystem::path("x")); }

@@ -23,7 +23,8 @@ struct Document {
 
 std::size_t slow_length(const Document& d) {
   ++recipe_calls;
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // widens the race window, asserts nothing about time
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(20));  // widens the race window, asserts nothing about time
   return d.text.size();
 }
 
@@ -42,9 +43,10 @@ int loop_value(const Loop& l) { return l.value.get() + l.seed; }
 
 template <>
 struct respawn::policy<Document> {
-  static constexpr auto fields = respawn::fields(respawn::serialize(&Document::text, "text"),
-                                                 respawn::recompute(&Document::length, "length", &slow_length),
-                                                 respawn::recompute(&Document::shout, "shout", &shout));
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&Document::text, "text"),
+                      respawn::recompute(&Document::length, "length", &slow_length),
+                      respawn::recompute(&Document::shout, "shout", &shout));
 };
 
 template <>
@@ -58,7 +60,8 @@ namespace {
 using respawn::testing::expect_error;
 using respawn::testing::temp_dir;
 
-std::unique_ptr<Document> restored_document(const temp_dir& dir, respawn::restore_context* context = nullptr) {
+std::unique_ptr<Document> restored_document(const temp_dir& dir,
+                                            respawn::restore_context* context = nullptr) {
   Document original;
   original.text = "hello";
   original.length = 99;  // a value set in the building process is not written
@@ -157,9 +160,7 @@ TEST(LazyTest, MissingServiceIsAnErrorAndLeavesTheLazyEmpty) {
 TEST(LazyTest, ContextOutlivesLoadWithTheRestoredObjects) {
   temp_dir dir;
   std::unique_ptr<Document> document;
-  {
-    document = restored_document(dir);
-  }  // load's own context is kept alive by the lazy fields
+  { document = restored_document(dir); }  // load's own context is kept alive by the lazy fields
   EXPECT_EQ(document->length.get(), 5u);
 }
 

@@ -47,11 +47,11 @@ inline constexpr bool respawn::never_snapshot<Stream> = true;
 template <>
 struct respawn::policy<Job> {
   static constexpr const char* name = "test.Job";
-  static constexpr auto fields = respawn::fields(
-      respawn::serialize(&Job::name, "name"), respawn::exclude(&Job::retries, "retries"),
-      respawn::exclude(&Job::lock, "lock"), respawn::exclude(&Job::log, "log"),
-      respawn::exclude(&Job::on_done, "on_done"), respawn::exclude(&Job::output, "output"),
-      respawn::exclude(&Job::scratch, "scratch"));
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&Job::name, "name"), respawn::exclude(&Job::retries, "retries"),
+                      respawn::exclude(&Job::lock, "lock"), respawn::exclude(&Job::log, "log"),
+                      respawn::exclude(&Job::on_done, "on_done"), respawn::exclude(&Job::output, "output"),
+                      respawn::exclude(&Job::scratch, "scratch"));
 };
 
 template <>
@@ -141,7 +141,8 @@ struct respawn::policy<Point2> {
 
 template <>
 struct respawn::policy<Point3> {
-  static constexpr auto fields = respawn::fields(respawn::base<Point2>(), respawn::serialize(&Point3::z, "z"));
+  static constexpr auto fields =
+      respawn::fields(respawn::base<Point2>(), respawn::serialize(&Point3::z, "z"));
 };
 
 namespace {

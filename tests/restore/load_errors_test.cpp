@@ -42,8 +42,10 @@ class LoadErrorsTest : public ::testing::Test {
   // Writes `bytes` to a file and expects load and verify to fail with `code`.
   void expect_bad(const std::string& bytes, errc code, std::initializer_list<std::string> fragments = {}) {
     write_file(bad_, bytes);
-    expect_error(code, [&] { respawn::load<sample::Plan>(bad_); }, fragments);
-    expect_error(code, [&] { respawn::verify(bad_); }, fragments);
+    expect_error(
+        code, [&] { respawn::load<sample::Plan>(bad_); }, fragments);
+    expect_error(
+        code, [&] { respawn::verify(bad_); }, fragments);
   }
 
   temp_dir dir_;
@@ -74,8 +76,8 @@ TEST_F(LoadErrorsTest, EveryCutIsTruncated) {
 }
 
 TEST_F(LoadErrorsTest, FlippedBytesAreCorrupt) {
-  for (std::size_t offset : {std::size_t{30}, bytes_.size() / 4, bytes_.size() / 2, bytes_.size() - 20,
-                             bytes_.size() - 2}) {
+  for (std::size_t offset :
+       {std::size_t{30}, bytes_.size() / 4, bytes_.size() / 2, bytes_.size() - 20, bytes_.size() - 2}) {
     SCOPED_TRACE("flip at " + std::to_string(offset));
     std::string damaged = bytes_;
     damaged[offset] = static_cast<char>(damaged[offset] ^ 0x10);
@@ -84,7 +86,8 @@ TEST_F(LoadErrorsTest, FlippedBytesAreCorrupt) {
 }
 
 TEST_F(LoadErrorsTest, WrongRootTypeIsATypeMismatch) {
-  expect_error(errc::type_mismatch, [&] { respawn::load<Other>(good_); }, {"good.snap", "sample::Plan", "Other"});
+  expect_error(errc::type_mismatch, [&] { respawn::load<Other>(good_); },
+               {"good.snap", "sample::Plan", "Other"});
 }
 
 TEST_F(LoadErrorsTest, ContainerAboveTheLimitIsRefusedWithItsPath) {

@@ -42,8 +42,8 @@ struct ConfigRenamed {
 template <>
 struct respawn::policy<Endpoint> {
   static constexpr const char* name = "Endpoint";
-  static constexpr auto fields =
-      respawn::fields(respawn::serialize(&Endpoint::host, "host"), respawn::serialize(&Endpoint::port, "port"));
+  static constexpr auto fields = respawn::fields(respawn::serialize(&Endpoint::host, "host"),
+                                                 respawn::serialize(&Endpoint::port, "port"));
 };
 
 template <>
@@ -58,10 +58,10 @@ template <>
 struct respawn::policy<ConfigV2> {
   static constexpr const char* name = "Config";
   static constexpr unsigned version = 2;
-  static constexpr auto fields = respawn::fields(
-      respawn::serialize(&ConfigV2::name, "name"), respawn::serialize(&ConfigV2::endpoints, "endpoints"),
-      respawn::serialize(&ConfigV2::retries, "retries").since(2),
-      respawn::serialize(&ConfigV2::labels, "labels").since(2));
+  static constexpr auto fields = respawn::fields(respawn::serialize(&ConfigV2::name, "name"),
+                                                 respawn::serialize(&ConfigV2::endpoints, "endpoints"),
+                                                 respawn::serialize(&ConfigV2::retries, "retries").since(2),
+                                                 respawn::serialize(&ConfigV2::labels, "labels").since(2));
 };
 
 template <>
@@ -82,7 +82,9 @@ const std::filesystem::path golden_v2 = std::filesystem::path(RESPAWN_TEST_DATA)
 
 ConfigV1 sample_v1() { return {"build-farm", {{"alpha.example", 8080}, {"beta.example", 9090}}}; }
 
-ConfigV2 sample_v2() { return {"build-farm", {{"alpha.example", 8080}}, 11, {{"zone", "eu"}, {"tier", "gold"}}}; }
+ConfigV2 sample_v2() {
+  return {"build-farm", {{"alpha.example", 8080}}, 11, {{"zone", "eu"}, {"tier", "gold"}}};
+}
 
 class SchemaEvolutionTest : public ::testing::Test {
  protected:

@@ -19,7 +19,8 @@ using respawn::testing::temp_dir;
 
 std::vector<std::string> names_in(const std::filesystem::path& folder) {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(folder))
+    names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -69,8 +70,8 @@ TEST(SnapshotTest, AFailedSaveKeepsTheOldFile) {
 
 TEST(SnapshotTest, SavingIntoAMissingFolderIsAnIoError) {
   temp_dir dir;
-  expect_error(respawn::errc::io_error, [&] { respawn::save(*sample::make_plan(1), dir / "no/such/plan.snap"); },
-               {"no/such"});
+  expect_error(respawn::errc::io_error,
+               [&] { respawn::save(*sample::make_plan(1), dir / "no/such/plan.snap"); }, {"no/such"});
 }
 
 TEST(SnapshotTest, HashDependsOnContentOnlyNotOnCompressionThreadsOrFrames) {
@@ -202,7 +203,7 @@ TEST(SnapshotCostsTest, CostsAreMeasuredOnlyWhenAskedAndAddUp) {
 
   const respawn::type_cost& task = info.costs[1];
   EXPECT_EQ(task.type, "sample::Task");
-  EXPECT_EQ(task.objects, 201u);  // 200 tasks and the current one
+  EXPECT_EQ(task.objects, 201u);      // 200 tasks and the current one
   ASSERT_EQ(task.fields.size(), 3u);  // the lazy label writes nothing and is not listed
   EXPECT_EQ(task.fields[0].field, "id");
   EXPECT_EQ(task.fields[0].bytes, 201u * sizeof(std::uint64_t));

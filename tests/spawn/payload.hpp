@@ -66,5 +66,6 @@ struct respawn::policy<spawn_test::OtherRoot> {
 template <>
 struct respawn::policy<spawn_test::PointerRoot> {
   static constexpr const char* name = "SpawnTestPointerRoot";
-  static constexpr auto fields = respawn::fields(respawn::serialize(&spawn_test::PointerRoot::target, "target"));
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&spawn_test::PointerRoot::target, "target"));
 };

@@ -327,7 +327,10 @@ TEST(SpawnFailureTest, ParentsOwnSaveErrorIsNotMaskedByTheChild) {
   // fails, and that, not what the child makes of a broken snapshot, is the error.
   spawn_test::OtherRoot outside;
   const spawn_test::PointerRoot root{&outside};
-  expect_error(errc::policy_violation, [&] { respawn::spawn(root, {kChild, "check", "x", "1", "1"}); },
+  expect_error(errc::policy_violation,
+               [&] {
+                 respawn::spawn(root, {kChild, "check", "x", "1", "1"});
+               },
                {"SpawnTestPointerRoot", "target"});
 }
 

@@ -29,8 +29,8 @@
 #include "respawn/error.hpp"
 #include "respawn/lazy.hpp"
 #include "respawn/options.hpp"
-#include "respawn/types/string.hpp"
 #include "respawn/restore_context.hpp"
+#include "respawn/types/string.hpp"
 
 namespace respawn::detail {
 
@@ -52,8 +52,9 @@ struct input_stream_holder {
   source_streambuf streambuf;
 };
 
-class input_archive : private input_stream_holder,
-                      public boost::archive::binary_iarchive_impl<input_archive, char, std::char_traits<char>> {
+class input_archive
+    : private input_stream_holder,
+      public boost::archive::binary_iarchive_impl<input_archive, char, std::char_traits<char>> {
   using boost_archive = boost::archive::binary_iarchive_impl<input_archive, char, std::char_traits<char>>;
   friend class boost::archive::detail::interface_iarchive<input_archive>;
   friend class boost::archive::basic_binary_iarchive<input_archive>;
@@ -204,11 +205,11 @@ class input_archive : private input_stream_holder,
     depth_scope depth(*this);
     const std::uint32_t version = version_in_file<T>();
     constexpr std::size_t field_count = std::tuple_size_v<decltype(policy<T>::fields.items)>;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (load_field<T, I>(object, version), ...);
-    }(std::make_index_sequence<field_count>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (load_field<T, I>(object, version), ...); }
+    (std::make_index_sequence<field_count>{});
     if constexpr (has_after_restore<T>) {
-      hooks_.push_back({&object, [](void* o, restore_context& c) { policy<T>::after_restore(*static_cast<T*>(o), c); }});
+      hooks_.push_back(
+          {&object, [](void* o, restore_context& c) { policy<T>::after_restore(*static_cast<T*>(o), c); }});
     }
   }
 
@@ -245,7 +246,8 @@ class input_archive : private input_stream_holder,
   std::uint32_t version_in_file() {
     const std::size_t slot = type_slot<T>();
     if (slot >= versions_.size()) versions_.resize(slot + 1, unknown_version);
-    if (versions_[slot] == unknown_version) versions_[slot] = file_version_of(type_name<T>(), version_of<T>());
+    if (versions_[slot] == unknown_version)
+      versions_[slot] = file_version_of(type_name<T>(), version_of<T>());
     return static_cast<std::uint32_t>(versions_[slot]);
   }
 
@@ -286,8 +288,8 @@ class input_archive : private input_stream_holder,
   object_path path_;
   std::size_t depth_ = 0;
   std::size_t max_depth_;
-  std::vector<loaded_object> objects_;  // index = object id; 0 is unused
-  std::vector<object_state> states_;    // likewise
+  std::vector<loaded_object> objects_;                                      // index = object id; 0 is unused
+  std::vector<object_state> states_;                                        // likewise
   std::unordered_map<std::uint64_t, std::shared_ptr<void>> shared_owners_;  // by object id
   std::vector<after_restore_hook> hooks_;
   std::vector<std::int64_t> versions_;  // by type_slot: the version the file wrote
@@ -321,9 +323,10 @@ T* input_archive::load_pointer(ownership how, std::shared_ptr<T>* shared) {
   if (reference == null_reference) return nullptr;
   const std::uint64_t id = reference >> 1;
   if ((reference & 1) != 0) return load_new_object<T>(id, how, shared);
-  if (id == 0 || id >= objects_.size()) fail(errc::corrupt, "reference to object #" + std::to_string(id) + ", which does not exist");
+  if (id == 0 || id >= objects_.size())
+    fail(errc::corrupt, "reference to object #" + std::to_string(id) + ", which does not exist");
   T* pointer = as_pointer_to<T>(objects_[id]);
-  if (how != ownership::none) claim(id, how);  // most references are raw pointers: no call
+  if (how != ownership::none) claim(id, how);                // most references are raw pointers: no call
   if (how == ownership::unique) states_[id].adopted = true;  // complete, and the caller takes it now
   if (shared != nullptr) *shared = std::shared_ptr<T>(shared_owner(id), pointer);
   return pointer;
@@ -340,8 +343,9 @@ T* input_archive::load_new_object(std::uint64_t id, ownership how, std::shared_p
     add_object(object, *registered->type, registered->destroy);
     pointer = static_cast<T*>(registered->upcast(object, typeid(T)));
     if (pointer == nullptr) {
-      fail(errc::corrupt, "a " + registered->name + " is stored where a " + demangled_name(typeid(T)) +
-                              " is expected, and respawn knows no conversion (name the base with respawn::base)");
+      fail(errc::corrupt,
+           "a " + registered->name + " is stored where a " + demangled_name(typeid(T)) +
+               " is expected, and respawn knows no conversion (name the base with respawn::base)");
     }
     claim(id, how);
     if (shared != nullptr) *shared = std::shared_ptr<T>(shared_owner(id), pointer);
@@ -358,7 +362,8 @@ T* input_archive::load_new_object(std::uint64_t id, ownership how, std::shared_p
     load_contents(*pointer);
     states_[id].loading = false;
   } else {
-    fail(errc::corrupt, "an object of abstract type " + demangled_name(typeid(T)) + " is stored without its class");
+    fail(errc::corrupt,
+         "an object of abstract type " + demangled_name(typeid(T)) + " is stored without its class");
   }
   if (how == ownership::unique) states_[id].adopted = true;  // complete, and the caller takes it now
   return pointer;

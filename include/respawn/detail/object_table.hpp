@@ -49,7 +49,8 @@ class object_table {
   // Fibonacci hashing: the top bits of the product depend on every bit of the
   // key. (The low bits would not: aligned addresses have constant low bits.)
   std::size_t home(const void* address, const std::type_info& type) const {
-    const auto key = reinterpret_cast<std::uintptr_t>(address) ^ (reinterpret_cast<std::uintptr_t>(&type) >> 4);
+    const auto key =
+        reinterpret_cast<std::uintptr_t>(address) ^ (reinterpret_cast<std::uintptr_t>(&type) >> 4);
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
 

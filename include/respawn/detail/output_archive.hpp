@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "respawn/detail/byte_stream.hpp"
-#include "respawn/detail/object_table.hpp"
 #include "respawn/detail/object_path.hpp"
+#include "respawn/detail/object_table.hpp"
 #include "respawn/detail/ownership.hpp"
 #include "respawn/detail/policy_traits.hpp"
 #include "respawn/detail/registry.hpp"
@@ -49,8 +49,9 @@ struct output_stream_holder {
   sink_streambuf streambuf;
 };
 
-class output_archive : private output_stream_holder,
-                       public boost::archive::binary_oarchive_impl<output_archive, char, std::char_traits<char>> {
+class output_archive
+    : private output_stream_holder,
+      public boost::archive::binary_oarchive_impl<output_archive, char, std::char_traits<char>> {
   using boost_archive = boost::archive::binary_oarchive_impl<output_archive, char, std::char_traits<char>>;
   friend class boost::archive::detail::interface_oarchive<output_archive>;
   friend class boost::archive::basic_binary_oarchive<output_archive>;
@@ -235,7 +236,8 @@ class output_archive : private output_stream_holder,
   void save_long_double(long double value);
   void track_value(const void* address, const std::type_info& type);
   // Returns the record and whether the object is seen for the first time.
-  std::pair<object_record, bool> track_pointer(const void* address, const std::type_info& type, ownership how);
+  std::pair<object_record, bool> track_pointer(const void* address, const std::type_info& type,
+                                               ownership how);
   void save_class_reference(const registered_class* registered);
   [[noreturn]] void fail_too_deep() const;
   [[noreturn]] void fail_unregistered(const std::type_info& dynamic, const std::type_info& pointer) const;
@@ -252,8 +254,8 @@ class output_archive : private output_stream_holder,
   std::unordered_map<std::uint64_t, std::string> unowned_;  // id -> path of the raw pointer that wrote it
   std::unordered_map<const registered_class*, std::uint32_t> class_references_;
   bool measure_costs_;
-  std::deque<type_cost> costs_;               // stable addresses for costs_by_slot_
-  std::vector<type_cost*> costs_by_slot_;      // by type_slot
+  std::deque<type_cost> costs_;            // stable addresses for costs_by_slot_
+  std::vector<type_cost*> costs_by_slot_;  // by type_slot
 };
 
 template <class T>

@@ -13,7 +13,9 @@
 namespace respawn::detail {
 
 template <class T>
-concept has_policy = requires { policy<std::remove_cv_t<T>>::fields; };
+concept has_policy = requires {
+  policy<std::remove_cv_t<T>>::fields;
+};
 
 template <class T>
 constexpr std::uint32_t version_of() {
@@ -25,8 +27,9 @@ constexpr std::uint32_t version_of() {
 }
 
 template <class T>
-concept has_after_restore =
-    requires(T& t, restore_context& ctx) { policy<T>::after_restore(t, ctx); };
+concept has_after_restore = requires(T& t, restore_context& ctx) {
+  policy<T>::after_restore(t, ctx);
+};
 
 // Calls f(field) for each entry of policy<T>::fields, in order.
 template <class T, class F>
@@ -89,7 +92,8 @@ constexpr bool same_member(A a, B b) {
 template <class T>
 constexpr std::size_t named_member_count() {
   std::size_t count = 0;
-  for_each_field<T>([&](const auto& field) { count += is_base_field<std::decay_t<decltype(field)>>::value ? 0 : 1; });
+  for_each_field<T>(
+      [&](const auto& field) { count += is_base_field<std::decay_t<decltype(field)>>::value ? 0 : 1; });
   return count;
 }
 
@@ -104,7 +108,9 @@ constexpr bool members_named_once() {
   return std::apply(
       [](const auto&... field) {
         std::size_t repeats = 0;
-        (([&](const auto& a) { ((repeats += same_member(member_of(a), member_of(field)) ? 1 : 0), ...); }(field)),
+        (([&](const auto& a) {
+           ((repeats += same_member(member_of(a), member_of(field)) ? 1 : 0), ...);
+         }(field)),
          ...);
         return repeats == named_member_count<T>();  // each member equals itself once only
       },
@@ -199,8 +205,9 @@ constexpr bool checked_policy() {
   static_assert(names_every_member<T>,
                 "respawn::policy<T> must name every data member of T exactly once (T is the type in "
                 "'names_every_member<T>' above)");
-  return std::apply([](const auto&... field) { return (check_field<std::decay_t<decltype(field)>>() && ...); },
-                    policy<T>::fields.items);
+  return std::apply(
+      [](const auto&... field) { return (check_field<std::decay_t<decltype(field)>>() && ...); },
+      policy<T>::fields.items);
 }
 
 }  // namespace respawn::detail

@@ -18,7 +18,9 @@ struct value_io {
 };
 
 template <class T>
-concept has_value_io = !requires { typename value_io<T>::unspecialized; };
+concept has_value_io = !requires {
+  typename value_io<T>::unspecialized;
+};
 
 // Whether objects of T must keep their address once loaded, because a pointer
 // elsewhere in the snapshot may refer to them. Containers of such types size

@@ -15,7 +15,8 @@ struct value_io<std::bitset<N>> {
   static void save(Archive& archive, const std::bitset<N>& bits) {
     for (std::size_t first = 0; first < N; first += 8) {
       std::uint8_t byte = 0;
-      for (std::size_t bit = 0; bit < 8 && first + bit < N; ++bit) byte |= (bits[first + bit] ? 1u : 0u) << bit;
+      for (std::size_t bit = 0; bit < 8 && first + bit < N; ++bit)
+        byte |= (bits[first + bit] ? 1u : 0u) << bit;
       archive.save(byte);
     }
   }
@@ -24,7 +25,8 @@ struct value_io<std::bitset<N>> {
     for (std::size_t first = 0; first < N; first += 8) {
       std::uint8_t byte = 0;
       archive.load(byte);
-      for (std::size_t bit = 0; bit < 8 && first + bit < N; ++bit) bits[first + bit] = ((byte >> bit) & 1u) != 0;
+      for (std::size_t bit = 0; bit < 8 && first + bit < N; ++bit)
+        bits[first + bit] = ((byte >> bit) & 1u) != 0;
     }
   }
 };

@@ -18,15 +18,13 @@ template <class... T>
 struct value_io<std::tuple<T...>> {
   template <class Archive>
   static void save(Archive& archive, const std::tuple<T...>& tuple) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (archive.save_item(I, std::get<I>(tuple)), ...);
-    }(std::index_sequence_for<T...>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (archive.save_item(I, std::get<I>(tuple)), ...); }
+    (std::index_sequence_for<T...>{});
   }
   template <class Archive>
   static void load(Archive& archive, std::tuple<T...>& tuple) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (archive.load_item(I, std::get<I>(tuple)), ...);
-    }(std::index_sequence_for<T...>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (archive.load_item(I, std::get<I>(tuple)), ...); }
+    (std::index_sequence_for<T...>{});
   }
 };
 

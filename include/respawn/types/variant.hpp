@@ -30,7 +30,8 @@ template <class... T>
 struct value_io<std::variant<T...>> {
   template <class Archive>
   static void save(Archive& archive, const std::variant<T...>& value) {
-    if (value.valueless_by_exception()) archive.fail(errc::policy_violation, "a valueless variant cannot be saved");
+    if (value.valueless_by_exception())
+      archive.fail(errc::policy_violation, "a valueless variant cannot be saved");
     archive.save(static_cast<std::uint32_t>(value.index()));
     std::visit([&](const auto& alternative) { archive.save_item(value.index(), alternative); }, value);
   }
@@ -40,8 +41,8 @@ struct value_io<std::variant<T...>> {
     std::uint32_t index = 0;
     archive.load(index);
     if (index >= sizeof...(T)) {
-      archive.fail(errc::corrupt, "variant alternative " + std::to_string(index) + " of " +
-                                      std::to_string(sizeof...(T)));
+      archive.fail(errc::corrupt,
+                   "variant alternative " + std::to_string(index) + " of " + std::to_string(sizeof...(T)));
     }
     load_alternative(archive, value, index, std::index_sequence_for<T...>{});
   }

@@ -39,8 +39,8 @@ struct value_io<std::vector<T, Alloc>, std::enable_if_t<!std::is_same_v<T, bool>
     if constexpr (std::is_arithmetic_v<T>) {
       // Grows with the bytes that really arrive, never by the size claimed.
       for (std::uint64_t done = 0; done < size;) {
-        const std::size_t chunk = static_cast<std::size_t>(
-            std::min<std::uint64_t>(size - done, std::max<std::size_t>(archive.available() / sizeof(T), 1024)));
+        const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(
+            size - done, std::max<std::size_t>(archive.available() / sizeof(T), 1024)));
         v.resize(v.size() + chunk);
         archive.read_bytes(v.data() + done, chunk * sizeof(T));
         done += chunk;

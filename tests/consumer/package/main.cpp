@@ -3,7 +3,7 @@
 // against an installed respawn (find_package) and against its source tree
 // (add_subdirectory), with warnings as errors: respawn's headers must compile
 // cleanly in a user's build.
-#include <respawn/respawn.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <exception>
@@ -11,10 +11,9 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <respawn/respawn.hpp>
 #include <string>
 #include <system_error>
-
-#include <unistd.h>
 
 struct Point {
   int x = 0;
@@ -32,8 +31,8 @@ struct respawn::policy<Point> {
 namespace {
 
 int run() {
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("respawn-consumer-" + std::to_string(::getpid()) + ".snap");
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("respawn-consumer-" + std::to_string(::getpid()) + ".snap");
   struct remove_at_exit {
     std::filesystem::path path;
     ~remove_at_exit() {
@@ -57,8 +56,8 @@ int run() {
     return 1;
   }
   if (q->x != p.x || q->label != p.label || q->weight != p.weight) {
-    std::cerr << "FAIL: loaded {" << q->x << ", '" << q->label << "', " << q->weight.value_or(-1) << "}, saved {"
-              << p.x << ", '" << p.label << "', " << p.weight.value_or(-1) << "}\n";
+    std::cerr << "FAIL: loaded {" << q->x << ", '" << q->label << "', " << q->weight.value_or(-1)
+              << "}, saved {" << p.x << ", '" << p.label << "', " << p.weight.value_or(-1) << "}\n";
     return 1;
   }
   std::cout << "loaded {" << q->x << ", '" << q->label << "', " << *q->weight << "}: equal\n";
