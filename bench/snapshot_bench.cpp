@@ -152,11 +152,12 @@ void respawn_load_file(benchmark::State& run) {
 }
 
 // A save into a pipe while another thread loads from it: the hand-off a
-// spawned child sees.
+// spawned child sees, with spawn()'s own number of frame workers.
 void respawn_pipe(benchmark::State& run, int level) {
   Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
   respawn::save_options options;
   options.compression_level = level;
+  options.threads = respawn::spawn_options{}.threads;
   for (auto _ : run) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
@@ -237,12 +238,16 @@ void register_all(const std::vector<std::int64_t>& sizes) {
   };
   add("cereal/save_memory", cereal_save_memory);
   add("cereal/load_memory", cereal_load_memory);
-  add("respawn/save_file", [](benchmark::State& s) { respawn_save_file(s, 1, 1); });
+  // The default options' level and thread count, so that "defaults" stays true.
+  const respawn::save_options defaults;
+  const int level = defaults.compression_level;
+  const unsigned threads = defaults.threads;
+  add("respawn/save_file", [=](benchmark::State& s) { respawn_save_file(s, level, threads); });
   add("respawn/load_file", respawn_load_file);
-  add("respawn/save_file/level0", [](benchmark::State& s) { respawn_save_file(s, 0, 1); });
-  add("respawn/save_file/level3", [](benchmark::State& s) { respawn_save_file(s, 3, 1); });
-  add("respawn/save_file/threads0", [](benchmark::State& s) { respawn_save_file(s, 1, 0); });
-  add("respawn/save_file/threads2", [](benchmark::State& s) { respawn_save_file(s, 1, 2); });
+  add("respawn/save_file/level0", [=](benchmark::State& s) { respawn_save_file(s, 0, threads); });
+  add("respawn/save_file/level3", [=](benchmark::State& s) { respawn_save_file(s, 3, threads); });
+  add("respawn/save_file/threads0", [=](benchmark::State& s) { respawn_save_file(s, level, 0); });
+  add("respawn/save_file/threads1", [=](benchmark::State& s) { respawn_save_file(s, level, 1); });
   add("respawn/pipe/level0", [](benchmark::State& s) { respawn_pipe(s, 0); });
   add("respawn/pipe/level1", [](benchmark::State& s) { respawn_pipe(s, 1); });
 }
