@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <set>
@@ -40,8 +39,14 @@ std::unique_ptr<sample::Plan> make_state(char which) {
 }
 
 // The temporary files atomic_file creates beside `target`: ".<name>.tmp-XXXXXX".
+// The name atomic_file gives a temporary of `target`, with mkostemp's six
+// characters replaced by `suffix`.
+std::string temporary_name(const fs::path& target, const std::string& suffix) {
+  return "." + target.filename().string() + ".tmp-" + suffix;
+}
+
 std::set<std::string> temporaries_of(const fs::path& target) {
-  const std::string prefix = "." + target.filename().string() + ".tmp-";
+  const std::string prefix = temporary_name(target, "");
   std::set<std::string> found;
   for (const auto& entry : fs::directory_iterator(target.parent_path())) {
     const std::string name = entry.path().filename().string();
@@ -172,12 +177,8 @@ TEST(CrashSafetyTest, FailedSaveLeavesTheOldFileAndNoTemporary) {
   EXPECT_TRUE(temporaries_of(file).empty());
 }
 
-std::string temporary_name(const fs::path& target, const std::string& suffix) {
-  return "." + target.filename().string() + ".tmp-" + suffix;
-}
-
 void create_file(const fs::path& file, const std::string& text = "left over") {
-  std::ofstream(file, std::ios::binary) << text;
+  respawn::testing::write_file(file, text);
   ::chmod(file.c_str(), 0600);
 }
 
