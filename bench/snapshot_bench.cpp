@@ -130,8 +130,12 @@ void respawn_save_file(benchmark::State& run, int level, unsigned threads) {
   }
 }
 
-void respawn_load_file(benchmark::State& run) {
-  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+// Times `load` (which returns the state it built) on each iteration, each
+// starting from a trimmed heap: the memory a load builds into must then come
+// from the system, page faults included, as in a freshly spawned process.
+// Records the peak memory beyond the built state and the CPU split.
+template <class Load>
+void time_loads(benchmark::State& run, const Prepared& p, Load load) {
   std::uint64_t peak_extra = 0;
   bench::cpu_usage cpu;
   for (auto _ : run) {
@@ -139,7 +143,7 @@ void respawn_load_file(benchmark::State& run) {
     bench::reset_peak();
     const bench::cpu_usage before = bench::process_cpu();
     run.ResumeTiming();
-    auto loaded = respawn::load<minibuild::Scheduler>(p.snapshot);
+    auto loaded = load();
     run.PauseTiming();
     cpu += bench::process_cpu() - before;
     // What the load held beyond the state it built.
@@ -149,6 +153,11 @@ void respawn_load_file(benchmark::State& run) {
   }
   set_common_counters(run, p, peak_extra);
   set_cpu_counters(run, cpu);
+}
+
+void respawn_load_file(benchmark::State& run) {
+  const Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  time_loads(run, p, [&] { return respawn::load<minibuild::Scheduler>(p.snapshot); });
 }
 
 // A save into a pipe while another thread loads from it: the hand-off a
@@ -188,28 +197,12 @@ void cereal_save_memory(benchmark::State& run) {
   run.counters["zstd1_ratio"] = static_cast<double>(p.cereal_bytes.size()) / static_cast<double>(size);
 }
 
-// Each load starts from a trimmed heap, as respawn_load_file's do: the memory
-// a load builds into must then come from the system, page faults included, as
-// in a freshly spawned process. (Without the trim cereal reused the pages the
-// previous iteration freed, and paid none of the faults respawn paid.)
+// From a trimmed heap, as respawn's loads (time_loads). Without the trim
+// cereal reused the pages the previous iteration freed, and paid none of the
+// faults respawn paid.
 void cereal_load_memory(benchmark::State& run) {
-  Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
-  std::uint64_t peak_extra = 0;
-  bench::cpu_usage cpu;
-  for (auto _ : run) {
-    run.PauseTiming();
-    bench::reset_peak();
-    const bench::cpu_usage before = bench::process_cpu();
-    run.ResumeTiming();
-    auto loaded = bench::cereal_load(p.cereal_bytes);
-    run.PauseTiming();
-    cpu += bench::process_cpu() - before;
-    peak_extra = std::max(peak_extra, bench::peak_resident_bytes() - bench::resident_bytes());
-    loaded.reset();
-    run.ResumeTiming();
-  }
-  set_common_counters(run, p, peak_extra);
-  set_cpu_counters(run, cpu);
+  const Prepared& p = prepared(static_cast<std::size_t>(run.range(0)));
+  time_loads(run, p, [&] { return bench::cereal_load(p.cereal_bytes); });
 }
 
 std::vector<std::int64_t> sizes_from(int& argc, char** argv) {
