@@ -20,6 +20,9 @@ std::string object_path::str() const {
   return text;
 }
 
-void object_path::grow() { segments_.resize(std::max<std::size_t>(64, segments_.size() * 2)); }
+void object_path::grow() {
+  segments_.resize(std::max<std::size_t>(64, segments_.size() * 2));
+  capacity_ = segments_.size();
+}
 
 }  // namespace respawn::detail

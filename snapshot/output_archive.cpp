@@ -79,6 +79,7 @@ void output_archive::save_long_double(long double value) {
 }
 
 void output_archive::track_value(const void* address, const std::type_info& type) {
+  check_id_fits();
   bool inserted = false;
   objects_.find_or_insert(address, type, next_id_, ownership::value, inserted);
   if (!inserted) {
@@ -92,22 +93,27 @@ void output_archive::track_value(const void* address, const std::type_info& type
 std::pair<output_archive::object_record, bool> output_archive::track_pointer(const void* address,
                                                                              const std::type_info& type,
                                                                              ownership how) {
+  check_id_fits();
   bool inserted = false;
   object_table::entry& record = objects_.find_or_insert(address, type, next_id_, how, inserted);
   if (inserted) {
     if (how == ownership::none) unowned_.emplace(next_id_, path_.str());
     ++next_id_;
-    return {{record.id, record.owner}, true};
+    return {{record.id(), how}, true};
   }
-  if (how == ownership::none || (how == ownership::shared && record.owner == ownership::shared)) {
-    return {{record.id, record.owner}, false};
+  if (how == ownership::none || (how == ownership::shared && record.owner() == ownership::shared)) {
+    return {{record.id(), record.owner()}, false};
   }
-  if (record.owner != ownership::none) {
+  if (record.owner() != ownership::none) {
     fail(errc::policy_violation, "the object has two owners (a unique_ptr or shared_ptr, and another owner)");
   }
-  record.owner = how;
-  unowned_.erase(record.id);
-  return {{record.id, record.owner}, false};
+  record.set_owner(how);
+  unowned_.erase(record.id());
+  return {{record.id(), how}, false};
+}
+
+void output_archive::fail_too_many_objects() const {
+  fail(errc::limit_exceeded, "more than " + std::to_string(object_table::max_id) + " objects");
 }
 
 void output_archive::save_class_reference(const registered_class* registered) {

@@ -43,7 +43,7 @@ class object_path {
     const std::string* key;
   };
   void push(const segment& s) {
-    if (depth_ == segments_.size()) grow();
+    if (depth_ == capacity_) grow();
     segments_[depth_++] = s;
   }
   void grow();
@@ -51,6 +51,7 @@ class object_path {
   std::string root_name_;
   std::vector<segment> segments_;  // [0, depth_) is the path; the rest is room to grow
   std::size_t depth_ = 0;
+  std::size_t capacity_ = 0;  // segments_.size(), kept apart: size() divides by sizeof(segment)
   std::string frozen_;
 };
 

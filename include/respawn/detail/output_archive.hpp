@@ -75,14 +75,18 @@ class output_archive
   void write_bytes(const void* data, std::size_t size) { sink_.write(data, size); }
   template <class X>
   void save_item(std::size_t index, const X& item) {
-    path_.push_index(index);
-    save_override(item);
-    path_.pop();
+    if constexpr (is_leaf<X>) {
+      save_value(item);
+    } else {
+      path_.push_index(index);
+      save_override(item);
+      path_.pop();
+    }
   }
   template <class K, class V>
   void save_entry(std::size_t index, const K& key, const V& value) {
     save_item(index, key);
-    if constexpr (std::is_same_v<K, std::string>) {
+    if constexpr (std::is_same_v<K, std::string> && !is_leaf<V>) {
       path_.push_key(key);
       save_override(value);
       path_.pop();
@@ -96,7 +100,7 @@ class output_archive
   template <class T>
   void prefetch_pointers(const T* const* pointers, std::size_t count) const {
     if constexpr (!std::is_polymorphic_v<T>) {  // a polymorphic key needs the object itself
-      for (std::size_t i = 0; i < count; ++i) objects_.prefetch(pointers[i], typeid(T));
+      for (std::size_t i = 0; i < count; ++i) objects_.prefetch(pointers[i]);
     }
   }
   // The fields of a class registered with RESPAWN_REGISTER (already tracked).
@@ -138,6 +142,16 @@ class output_archive
   }
 
  private:
+  // Values whose writing cannot fail with an error that names the object
+  // path (only the file can fail under them): written without pushing a path
+  // segment, which is most of the work of writing a short string.
+  template <class T>
+  struct is_string : std::false_type {};
+  template <class C, class Traits, class Alloc>
+  struct is_string<std::basic_string<C, Traits, Alloc>> : std::true_type {};
+  template <class T>
+  static constexpr bool is_leaf = std::is_arithmetic_v<T> || std::is_enum_v<T> || is_string<T>::value;
+
   struct object_record {
     std::uint64_t id;
     ownership owner;
@@ -172,9 +186,14 @@ class output_archive
       if constexpr (is_base_field<F>::value) {
         save_fields(static_cast<const typename F::base_type&>(object));
       } else if constexpr (requires { F::is_serialize; }) {
-        path_.push_field(field.name);
-        save_override(object.*(field.member));
-        path_.pop();
+        using member_type = std::remove_cvref_t<decltype(object.*(field.member))>;
+        if constexpr (is_leaf<member_type>) {
+          save_value(object.*(field.member));
+        } else {
+          path_.push_field(field.name);
+          save_override(object.*(field.member));
+          path_.pop();
+        }
       } else {
         return;  // recompute and exclude fields write nothing
       }
@@ -238,6 +257,13 @@ class output_archive
   // Returns the record and whether the object is seen for the first time.
   std::pair<object_record, bool> track_pointer(const void* address, const std::type_info& type,
                                                ownership how);
+  // Only the ids of recorded objects must fit the table; one beyond it would
+  // need more objects than any memory holds, but is refused rather than wrapped.
+  void check_id_fits() const {
+    if (next_id_ > object_table::max_id) [[unlikely]]
+      fail_too_many_objects();
+  }
+  [[noreturn]] void fail_too_many_objects() const;
   void save_class_reference(const registered_class* registered);
   [[noreturn]] void fail_too_deep() const;
   [[noreturn]] void fail_unregistered(const std::type_info& dynamic, const std::type_info& pointer) const;
