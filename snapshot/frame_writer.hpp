@@ -10,12 +10,19 @@
 
 namespace respawn::format {
 
+// How the bytes written are to reach their destination.
+enum class destination {
+  stream,        // a pipe, socket or descriptor the caller handles
+  file_to_sync,  // a file that fsync() will make durable once the trailer is written
+};
+
 // Streams a payload into frames on a file descriptor. The constructor writes the
 // header; finish() writes the last frame and the trailer. Frames are compressed
 // by save_options::threads workers while the caller keeps writing.
 class frame_writer final : public detail::byte_sink {
  public:
-  frame_writer(int fd, std::string name, const header& file_header, const save_options& options);
+  frame_writer(int fd, std::string name, const header& file_header, const save_options& options,
+               destination where = destination::stream);
   ~frame_writer() override;
   frame_writer(const frame_writer&) = delete;
   frame_writer& operator=(const frame_writer&) = delete;

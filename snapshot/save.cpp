@@ -8,11 +8,12 @@
 namespace respawn::detail {
 
 struct save_session::impl {
-  impl(int fd, std::string name, const graph_description& graph, const save_options& options)
+  impl(int fd, std::string name, const graph_description& graph, const save_options& options,
+       format::destination where)
       : writer(
             fd, name,
             format::header{static_cast<std::uint32_t>(boost::archive::BOOST_ARCHIVE_VERSION()), graph.schema},
-            options),
+            options, where),
         archive(writer, std::move(name), graph.schema.root_type, graph.tracked, options) {}
 
   format::frame_writer writer;
@@ -21,7 +22,9 @@ struct save_session::impl {
 
 save_session::save_session(int fd, std::string name, const graph_description& graph,
                            const save_options& options)
-    : impl_(std::make_unique<impl>(fd, std::move(name), graph, options)) {}
+    : impl_(std::make_unique<impl>(fd, std::move(name), graph, options, format::destination::stream)) {}
+
+save_session::save_session(std::unique_ptr<impl> session) : impl_(std::move(session)) {}
 
 save_session::~save_session() = default;
 
@@ -37,7 +40,8 @@ snapshot_info save_to_file(const std::filesystem::path& file, const graph_descri
                            const save_options& options, void (*write)(output_archive&, const void*),
                            const void* root) {
   atomic_file output(file);
-  save_session session(output.fd(), file.string(), graph, options);
+  save_session session(std::make_unique<save_session::impl>(output.fd(), file.string(), graph, options,
+                                                            format::destination::file_to_sync));
   write(session.archive(), root);
   snapshot_info info = session.finish();
   output.commit();

@@ -31,6 +31,12 @@ class save_session {
 
  private:
   struct impl;
+  explicit save_session(std::unique_ptr<impl> session);
+  // Saves to a file it then makes durable, which lets the session start the
+  // file's write-back early.
+  friend snapshot_info save_to_file(const std::filesystem::path& file, const graph_description& graph,
+                                    const save_options& options, void (*write)(output_archive&, const void*),
+                                    const void* root);
   std::unique_ptr<impl> impl_;
 };
 
