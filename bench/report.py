@@ -35,6 +35,7 @@ OPERATIONS = (
     ("respawn/save_file/threads1", "respawn", "save to a file, level 1, 1 compression thread"),
     ("respawn/pipe/level0", "respawn", "save into a pipe while a thread loads from it, level 0"),
     ("respawn/pipe/level1", "respawn", "save into a pipe while a thread loads from it, level 1"),
+    ("machine/touch_pages", "machine", "first write to as many fresh pages as the state occupies, nothing built"),
     ("pickle/save_memory", "pickle", "pickle.dumps"),
     ("pickle/save_file", "pickle", "pickle.dump to a file, then fsync"),
     ("pickle/load_memory", "pickle", "pickle.loads"),
@@ -55,7 +56,8 @@ CHART_LINES = (
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 # Operations that do not measure their peak memory (respawn_bench reports 0).
-NO_PEAK = ("cereal/save_memory", "cereal/load_memory", "respawn/pipe/level0", "respawn/pipe/level1")
+NO_PEAK = ("cereal/save_memory", "cereal/load_memory", "respawn/pipe/level0", "respawn/pipe/level1",
+           "machine/touch_pages")
 
 
 class Figure:
@@ -201,6 +203,10 @@ def evaluate(figures):
     kernel = counter_growth(figures, "respawn/load_file", "kernel_us_per_element", small, large)
     if ok is not None and user is not None and kernel is not None:
         measured += "; the load's CPU per element: user %s, kernel %s" % (times(user), times(kernel))
+    touch = growth(figures, "machine/touch_pages", small, large)
+    if ok is not None and touch is not None:
+        measured += ("; the machine's first touch of as many fresh pages, with nothing built in them: %s"
+                     % times(touch))
     targets.append(Target(2, "time per element at 1,000,000 elements within 1.3x of that at 10,000, "
                              "for save and for load", measured, verdict(ok)))
 
@@ -410,7 +416,7 @@ def render(results, figures, targets, chart_note):
         add("")
         rows = []
         for operation in ("respawn/save_file", "respawn/load_file", "respawn/pipe/level0",
-                          "cereal/save_memory", "cereal/load_memory"):
+                          "cereal/save_memory", "cereal/load_memory", "machine/touch_pages"):
             rows.append(["`%s`" % operation] +
                         [times(growth(figures, operation, small, n)) for n in respawn_sizes[1:]])
         add(table(["operation"] + [count(n) for n in respawn_sizes[1:]], rows))
@@ -491,7 +497,7 @@ def add_cpu_split(add, figures, sizes):
     """The table of a load's CPU per element, user and kernel apart, with its page faults."""
     rows = []
     for n in sizes:
-        for operation in ("respawn/load_file", "cereal/load_memory"):
+        for operation in ("respawn/load_file", "cereal/load_memory", "machine/touch_pages"):
             figure = figures.get((operation, n))
             counters = figure.counters if figure else {}
             if not is_number(counters.get("user_us_per_element")):
@@ -504,7 +510,9 @@ def add_cpu_split(add, figures, sizes):
     add("Where a load's time goes: CPU time per element of the whole process (every thread), in user "
         "space and in the kernel, and minor page faults per element, averaged over the iterations. "
         "The kernel's part is mostly faulting in the pages the new state occupies (each load starts "
-        "from a trimmed heap, as a spawned process does); its cost per fault is the machine's.")
+        "from a trimmed heap, as a spawned process does); its cost per fault is the machine's: "
+        "`machine/touch_pages` writes once to as many fresh pages as the state occupies, building "
+        "nothing, in the same run.")
     add("")
     add(table(("elements", "operation", "wall us per element", "user us per element",
                "kernel us per element", "page faults per element"), rows))
