@@ -88,7 +88,7 @@ def collect(results):
         grouped.setdefault((operation, int(elements)), []).append(entry)
     for key, entries in grouped.items():
         scale = TIME_UNITS[entries[0].get("time_unit", "ns")]
-        counters = dict(entries[0])
+        counters = median_counters(entries)
         peaks = [e["peak_extra_MiB"] for e in entries if is_number(e.get("peak_extra_MiB"))]
         peak = max(peaks) if peaks and key[0] not in NO_PEAK else None
         figures[key] = Figure([e["real_time"] * scale for e in entries], peak, counters)
@@ -98,6 +98,16 @@ def collect(results):
                         "process_peak_MiB": size["process_peak_MiB"]}
             figures[("pickle/" + name, size["elements"])] = Figure(op["runs_s"], op["peak_extra_MiB"], counters)
     return figures
+
+
+def median_counters(entries):
+    """Each numeric field's median over the repetitions, as the times are medians; others from the first."""
+    counters = dict(entries[0])
+    for name, value in entries[0].items():
+        values = [e[name] for e in entries if is_number(e.get(name))]
+        if is_number(value) and values:
+            counters[name] = statistics.median(values)
+    return counters
 
 
 def is_number(value):
