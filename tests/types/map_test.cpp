@@ -69,5 +69,14 @@ TEST(MultimapTest, MultimapWithStructValuesRoundTrips) {
   ExpectRoundTrips([] { return std::multimap<int, int>(); });
 }
 
+// A repeated key, which no save writes, is corrupt: a string key (read apart
+// and moved into its node) and a struct key (read in a node of its own) alike.
+TEST(MapTest, RepeatedKeyInTheFileIsCorrupt) {
+  ExpectEditedPayloadFails(std::map<std::string, int>{{"key-a", 1}, {"key-b", 2}}, "key-b", "key-a",
+                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+  ExpectEditedPayloadFails(std::map<Point, int>{{{1, 2, "key-a"}, 1}, {{1, 2, "key-b"}, 2}}, "key-b", "key-a",
+                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+}
+
 }  // namespace
 }  // namespace respawn_test

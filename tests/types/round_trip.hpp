@@ -18,7 +18,9 @@
 #include <system_error>
 #include <tuple>
 
+#include "fuzz/fuzz_harness.hpp"
 #include "respawn/respawn.hpp"
+#include "test_util.hpp"
 
 namespace respawn_test {
 
@@ -63,6 +65,28 @@ std::unique_ptr<T> RoundTrip(const T& root, const respawn::save_options& save_op
   const std::filesystem::path file = dir / "snapshot.respawn";
   respawn::save(root, file, save_options);
   return respawn::load<T>(file, load_options);
+}
+
+// Saves `root` with its frames stored (compression level 0), changes the first
+// `from` in the file to `to` (as long) behind valid hashes (the fuzz harness's
+// reseal), and expects the load to fail with `code` and every fragment: a
+// payload no save writes, which only the reader's own checks can refuse.
+template <class T>
+void ExpectEditedPayloadFails(const T& root, const std::string& from, const std::string& to,
+                              respawn::errc code, std::initializer_list<std::string> fragments) {
+  ASSERT_EQ(from.size(), to.size());
+  ScratchDir dir;
+  const std::filesystem::path file = dir / "snapshot.respawn";
+  respawn::save_options stored;
+  stored.compression_level = 0;
+  respawn::save(root, file, stored);
+  std::string bytes = respawn::testing::read_file(file);
+  const std::size_t at = bytes.find(from);
+  ASSERT_NE(at, std::string::npos) << "the payload lacks \"" << from << "\"";
+  bytes.replace(at, from.size(), to);
+  respawn::testing::write_file(file, respawn_fuzz::reseal(bytes));
+  respawn::testing::expect_error(
+      code, [&] { respawn::load<T>(file); }, fragments);
 }
 
 inline constexpr std::uint32_t kBefore = 0xA1B2C3D4u;

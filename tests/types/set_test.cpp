@@ -48,5 +48,14 @@ TEST(MultisetTest, EmptyMultisetRoundTrips) {
   ExpectRoundTrips([] { return std::multiset<double>(); });
 }
 
+// A repeated element, which no save writes, is corrupt: a string (read apart
+// and moved in) and a policy struct (read in a node of its own) alike.
+TEST(SetTest, RepeatedElementInTheFileIsCorrupt) {
+  ExpectEditedPayloadFails(std::set<std::string>{"item-a", "item-b"}, "item-b", "item-a",
+                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+  ExpectEditedPayloadFails(std::set<Point>{{1, 2, "item-a"}, {1, 2, "item-b"}}, "item-b", "item-a",
+                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+}
+
 }  // namespace
 }  // namespace respawn_test

@@ -119,5 +119,23 @@ TEST(StringTest, Utf8StringRoundTrips) {
             std::string(original.begin(), original.end()));
 }
 
+// A string longer than its short-string buffer comes back at its own size,
+// not at the doubled capacity assign() or resize() would give it: a restored
+// state of many short strings takes no more memory than the saved one.
+TEST(StringTest, LoadedStringTakesNoMoreCapacityThanItsSize) {
+  for (const std::size_t size : {16, 20, 29, 40, 100}) {
+    SCOPED_TRACE(::testing::Message() << "size " << size);
+    const auto root = RoundTrip(std::string(size, 'x'));
+    ASSERT_NE(root, nullptr);
+    EXPECT_EQ(root->capacity(), size);
+    const auto field = HolderRoundTrip([&] { return std::string(size, 'y'); });
+    ASSERT_NE(field, nullptr);
+    EXPECT_EQ(field->value.capacity(), size);
+    const auto wide = HolderRoundTrip([&] { return std::u32string(size, U'z'); });
+    ASSERT_NE(wide, nullptr);
+    EXPECT_EQ(wide->value.capacity(), size);
+  }
+}
+
 }  // namespace
 }  // namespace respawn_test

@@ -54,5 +54,11 @@ TEST(UnorderedMultimapTest, DuplicateKeysKeepEveryValue) {
   ExpectRoundTrips([] { return std::unordered_multimap<int, int>(); });
 }
 
+// A repeated key, which no save writes, is corrupt.
+TEST(UnorderedMapTest, RepeatedKeyInTheFileIsCorrupt) {
+  ExpectEditedPayloadFails(std::unordered_map<std::string, int>{{"key-a", 1}, {"key-b", 2}}, "key-b", "key-a",
+                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+}
+
 }  // namespace
 }  // namespace respawn_test

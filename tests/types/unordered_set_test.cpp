@@ -35,5 +35,11 @@ TEST(UnorderedMultisetTest, RepeatedElementsAllComeBack) {
   ExpectRoundTrips([] { return std::unordered_multiset<char>(); });
 }
 
+// A repeated element, which no save writes, is corrupt.
+TEST(UnorderedSetTest, RepeatedElementInTheFileIsCorrupt) {
+  ExpectEditedPayloadFails(std::unordered_set<std::string>{"item-a", "item-b"}, "item-b", "item-a",
+                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+}
+
 }  // namespace
 }  // namespace respawn_test

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "respawn/detail/value_io.hpp"
 #include "respawn/error.hpp"
 
 namespace respawn::detail {
@@ -57,36 +58,56 @@ auto emplaced_position(Result result) {
 }
 
 // Like load_by_emplace_back, the claim is held to max_raw_bytes: duplicates
-// are refused, but a multiset's or multimap's are not.
+// are refused, but a multiset's or multimap's are not. A leaf element cannot
+// be referred to, so it is read apart and moved in, without a scratch node.
 template <class Archive, class Set>
 void load_set(Archive& archive, Set& set) {
   const std::uint64_t size = archive.read_size();
   archive.check_allocation(size, sizeof(typename Set::value_type));
   set.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
-    Set scratch;
-    auto node = scratch.extract(emplaced_position(scratch.emplace()));
-    archive.load_item(index, node.value());
     const std::size_t before = set.size();
-    set.insert(set.end(), std::move(node));
+    if constexpr (leaf_value<typename Set::value_type>) {
+      typename Set::value_type element{};
+      archive.load_item(index, element);
+      set.emplace_hint(set.end(), std::move(element));
+    } else {
+      Set scratch;
+      auto node = scratch.extract(emplaced_position(scratch.emplace()));
+      archive.load_item(index, node.value());
+      set.insert(set.end(), std::move(node));
+    }
     if (set.size() == before) archive.fail(errc::corrupt, "duplicate element in a set");
   }
 }
 
+// A leaf key (a number or a string: most maps' keys) is read apart and moved
+// into a node of the map itself, and the value is then read in place there:
+// no scratch container, whose insertion and extraction were a tenth of a
+// load's instructions on the reference state.
 template <class Archive, class Map>
 void load_map(Archive& archive, Map& map) {
   const std::uint64_t size = archive.read_size();
   archive.check_allocation(size, sizeof(typename Map::value_type));
   map.clear();
   for (std::uint64_t index = 0; index < size; ++index) {
-    Map scratch;
-    auto node = scratch.extract(
-        emplaced_position(scratch.emplace(std::piecewise_construct, std::tuple<>(), std::tuple<>())));
-    archive.load_item(index, node.key());
-    archive.load_entry_value(index, node.key(), node.mapped());
     const std::size_t before = map.size();
-    map.insert(map.end(), std::move(node));
-    if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
+    if constexpr (leaf_value<typename Map::key_type>) {
+      typename Map::key_type key{};
+      archive.load_item(index, key);
+      const auto entry = map.emplace_hint(map.end(), std::piecewise_construct,
+                                          std::forward_as_tuple(std::move(key)), std::tuple<>());
+      if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
+      archive.load_entry_value(index, entry->first, entry->second);
+    } else {
+      Map scratch;
+      auto node = scratch.extract(
+          emplaced_position(scratch.emplace(std::piecewise_construct, std::tuple<>(), std::tuple<>())));
+      archive.load_item(index, node.key());
+      archive.load_entry_value(index, node.key(), node.mapped());
+      map.insert(map.end(), std::move(node));
+      if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
+    }
   }
 }
 

@@ -73,9 +73,11 @@ class output_archive
   // ---- For value_io specializations (respawn/types/*.hpp).
   void write_size(std::uint64_t size) { sink_.write_varint(size); }
   void write_bytes(const void* data, std::size_t size) { sink_.write(data, size); }
+  // Leaf values (value_io.hpp) are written without a path segment: only the
+  // file can fail under them, and the push is most of writing a short string.
   template <class X>
   void save_item(std::size_t index, const X& item) {
-    if constexpr (is_leaf<X>) {
+    if constexpr (leaf_value<X>) {
       save_value(item);
     } else {
       path_.push_index(index);
@@ -86,7 +88,7 @@ class output_archive
   template <class K, class V>
   void save_entry(std::size_t index, const K& key, const V& value) {
     save_item(index, key);
-    if constexpr (std::is_same_v<K, std::string> && !is_leaf<V>) {
+    if constexpr (std::is_same_v<K, std::string> && !leaf_value<V>) {
       path_.push_key(key);
       save_override(value);
       path_.pop();
@@ -142,16 +144,6 @@ class output_archive
   }
 
  private:
-  // Values whose writing cannot fail with an error that names the object
-  // path (only the file can fail under them): written without pushing a path
-  // segment, which is most of the work of writing a short string.
-  template <class T>
-  struct is_string : std::false_type {};
-  template <class C, class Traits, class Alloc>
-  struct is_string<std::basic_string<C, Traits, Alloc>> : std::true_type {};
-  template <class T>
-  static constexpr bool is_leaf = std::is_arithmetic_v<T> || std::is_enum_v<T> || is_string<T>::value;
-
   struct object_record {
     std::uint64_t id;
     ownership owner;
@@ -187,7 +179,7 @@ class output_archive
         save_fields(static_cast<const typename F::base_type&>(object));
       } else if constexpr (requires { F::is_serialize; }) {
         using member_type = std::remove_cvref_t<decltype(object.*(field.member))>;
-        if constexpr (is_leaf<member_type>) {
+        if constexpr (leaf_value<member_type>) {
           save_value(object.*(field.member));
         } else {
           path_.push_field(field.name);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <type_traits>
 
 namespace respawn::detail {
@@ -27,5 +28,18 @@ concept has_value_io = !requires {
 // themselves before loading elements in place instead of growing while loading.
 template <class T>
 inline constexpr bool address_sensitive = !std::is_arithmetic_v<T> && !std::is_enum_v<T>;
+
+template <class T>
+struct is_basic_string : std::false_type {};
+template <class C, class Traits, class Alloc>
+struct is_basic_string<std::basic_string<C, Traits, Alloc>> : std::true_type {};
+
+// Numbers, enums and strings: values no pointer in a snapshot can refer to or
+// into (only objects of policy types are tracked by address), and whose
+// writing or reading cannot fail with an error naming a path below them. The
+// archives push no path segment for them, and containers may read them
+// before their final place exists and move them in.
+template <class T>
+inline constexpr bool leaf_value = std::is_arithmetic_v<T> || std::is_enum_v<T> || is_basic_string<T>::value;
 
 }  // namespace respawn::detail

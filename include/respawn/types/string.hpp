@@ -28,10 +28,22 @@ struct value_io<std::basic_string<C, Traits, Alloc>> {
     if (remaining <= archive.available() / sizeof(C)) {  // the common case: all in the current frame
       const auto size = static_cast<std::size_t>(remaining);
       const char* bytes = archive.read_in_place(size * sizeof(C));
+      // A string longer than its buffer is built at its exact size: assign() and
+      // resize() grow a buffer to at least twice its capacity, so a restored
+      // state of short strings would take more memory, and page faults, than
+      // the saved one.
       if constexpr (std::is_same_v<C, char>) {
-        s.assign(bytes, size);
+        if (size <= s.capacity()) {
+          s.assign(bytes, size);
+        } else {
+          s = string_type(bytes, size, s.get_allocator());
+        }
       } else {
-        s.resize(size);
+        if (size <= s.capacity()) {
+          s.resize(size);
+        } else {
+          s = string_type(size, C(), s.get_allocator());
+        }
         std::memcpy(s.data(), bytes, size * sizeof(C));
       }
       return;
