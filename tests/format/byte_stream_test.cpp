@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,44 @@ TEST(ByteSource, EmptySourceIsTruncatedOnTheFirstRead) {
   char byte;
   EXPECT_THROW(source.read(&byte, 1), error);
   EXPECT_EQ(source.bytes_read(), 0u);
+}
+
+// Numbers of every length, written by the sink and read back from buffers of
+// 64 bytes (most numbers whole in the buffer) and of 3 (most cut by its end).
+TEST(ByteSource, VarintsOfEveryLengthReadBackFromAnyBuffer) {
+  std::vector<std::uint64_t> values = {0, 1, 127, 128, 300, 16383, 16384, ~std::uint64_t{0}};
+  for (unsigned bits = 7; bits < 64; bits += 7) values.push_back((std::uint64_t{1} << bits) - 1);
+  collecting_sink sink(5);
+  for (const std::uint64_t value : values) sink.write_varint(value);
+  sink.finish();
+  for (const std::size_t capacity : {64, 3}) {
+    SCOPED_TRACE(::testing::Message() << "buffers of " << capacity);
+    chunked_source source(sink.collected, capacity);
+    for (const std::uint64_t value : values) EXPECT_EQ(source.read_varint(), value);
+    EXPECT_EQ(source.bytes_read(), sink.collected.size());
+  }
+}
+
+// Eleven continuation bytes, or a tenth byte above the 64th bit: corrupt, with
+// the source's name and where the number ends, from any buffer.
+TEST(ByteSource, VarintLongerThan64BitsIsCorrupt) {
+  const std::string eleven(11, '\xff');
+  const std::string tenth_too_big = std::string(9, '\xff') + '\x02';
+  for (const std::string& bytes : {eleven, tenth_too_big}) {
+    for (const std::size_t capacity : {64, 3}) {
+      SCOPED_TRACE(::testing::Message() << bytes.size() << " bytes in buffers of " << capacity);
+      chunked_source source("x" + bytes + std::string(16, '\0'), capacity);
+      char first;
+      source.read(&first, 1);
+      try {
+        source.read_varint();
+        FAIL() << "no error";
+      } catch (const error& e) {
+        EXPECT_EQ(e.code(), errc::corrupt);
+        EXPECT_EQ(std::string(e.what()), "chunks: a number at payload byte 11 is longer than 64 bits");
+      }
+    }
+  }
 }
 
 }  // namespace
