@@ -518,7 +518,8 @@ def add_cpu_split(add, figures, sizes):
     if not rows:
         return
     add("Where a load's time goes: CPU time per element of the whole process (every thread), in user "
-        "space and in the kernel, and minor page faults per element, averaged over the iterations. "
+        "space and in the kernel, and minor page faults per element: each averaged over a run's "
+        "iterations, then the median over the runs, as the times are. "
         "The kernel's part is mostly faulting in the pages the new state occupies (each load starts "
         "from a trimmed heap, as a spawned process does); its cost per fault is the machine's: "
         "`machine/touch_pages` writes once to as many fresh pages as the state occupies, building "
