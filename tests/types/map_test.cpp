@@ -24,7 +24,8 @@ TEST(MapTest, MapOfIntToStringRoundTrips) {
 
 TEST(MapTest, MapWithStringKeysAndStructValuesRoundTrips) {
   ExpectRoundTrips([] {
-    return std::map<std::string, Point>{{"", {0, 0, "empty key"}}, {"a", {1, 2, "a"}}, {"b\0c", {3, 4, ""}}};
+    return std::map<std::string, Point>{
+        {"", {0, 0, "empty key"}}, {"a", {1, 2, "a"}}, {std::string("b\0c", 3), {3, 4, ""}}};
   });
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -109,7 +110,9 @@ TEST(StringTest, Utf16AndUtf32StringsRoundTrip) {
 
 TEST(StringTest, Utf8StringRoundTrips) {
   // GoogleTest cannot print a u8string here, so compare it as bytes.
-  const std::u8string original = u8"utf-8 \u00e9\0end";
+  constexpr char8_t text[] = u8"utf-8 \u00e9\0end";  // the NUL inside is part of the string
+  const std::u8string original(text, std::size(text) - 1);
+  ASSERT_EQ(original.size(), 12u);
   const auto root = RoundTrip(original);
   ASSERT_TRUE(root != nullptr);
   EXPECT_EQ(std::string(root->begin(), root->end()), std::string(original.begin(), original.end()));

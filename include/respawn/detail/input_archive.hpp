@@ -65,7 +65,7 @@ class input_archive
   input_archive(byte_source& source, const snapshot_schema& file_schema, std::uint32_t boost_archive_version,
                 std::shared_ptr<restore_context> context, const load_options& options);
   // Frees every object built through a pointer that nothing adopted.
-  ~input_archive();
+  ~input_archive() override;
 
   template <class T>
   void load_root(T& root) {
