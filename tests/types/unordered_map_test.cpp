@@ -19,7 +19,8 @@ TEST(UnorderedMapTest, EmptyUnorderedMapRoundTrips) {
 
 TEST(UnorderedMapTest, StringKeysRoundTrip) {
   ExpectRoundTrips([] {
-    return std::unordered_map<std::string, int>{{"alpha", 1}, {"", 0}, {"gamma", -3}, {"d\0e", 4}};
+    return std::unordered_map<std::string, int>{
+        {"alpha", 1}, {"", 0}, {"gamma", -3}, {std::string("d\0e", 3), 4}};
   });
 }
 
