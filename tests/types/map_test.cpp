@@ -74,9 +74,9 @@ TEST(MultimapTest, MultimapWithStructValuesRoundTrips) {
 // and moved into its node) and a struct key (read in a node of its own) alike.
 TEST(MapTest, RepeatedKeyInTheFileIsCorrupt) {
   ExpectEditedPayloadFails(std::map<std::string, int>{{"key-a", 1}, {"key-b", 2}}, "key-b", "key-a",
-                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+                           respawn::errc::corrupt, {"duplicate key in a map (entry 1)", "snapshot.respawn"});
   ExpectEditedPayloadFails(std::map<Point, int>{{{1, 2, "key-a"}, 1}, {{1, 2, "key-b"}, 2}}, "key-b", "key-a",
-                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+                           respawn::errc::corrupt, {"duplicate key in a map (entry 1)", "snapshot.respawn"});
 }
 
 }  // namespace

@@ -52,9 +52,11 @@ TEST(MultisetTest, EmptyMultisetRoundTrips) {
 // and moved in) and a policy struct (read in a node of its own) alike.
 TEST(SetTest, RepeatedElementInTheFileIsCorrupt) {
   ExpectEditedPayloadFails(std::set<std::string>{"item-a", "item-b"}, "item-b", "item-a",
-                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+                           respawn::errc::corrupt,
+                           {"duplicate element in a set (entry 1)", "snapshot.respawn"});
   ExpectEditedPayloadFails(std::set<Point>{{1, 2, "item-a"}, {1, 2, "item-b"}}, "item-b", "item-a",
-                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+                           respawn::errc::corrupt,
+                           {"duplicate element in a set (entry 1)", "snapshot.respawn"});
 }
 
 }  // namespace

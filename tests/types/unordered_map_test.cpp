@@ -58,7 +58,7 @@ TEST(UnorderedMultimapTest, DuplicateKeysKeepEveryValue) {
 // A repeated key, which no save writes, is corrupt.
 TEST(UnorderedMapTest, RepeatedKeyInTheFileIsCorrupt) {
   ExpectEditedPayloadFails(std::unordered_map<std::string, int>{{"key-a", 1}, {"key-b", 2}}, "key-b", "key-a",
-                           respawn::errc::corrupt, {"duplicate key in a map", "snapshot.respawn"});
+                           respawn::errc::corrupt, {"duplicate key in a map (entry 1)", "snapshot.respawn"});
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ TEST(UnorderedMultisetTest, RepeatedElementsAllComeBack) {
 // A repeated element, which no save writes, is corrupt.
 TEST(UnorderedSetTest, RepeatedElementInTheFileIsCorrupt) {
   ExpectEditedPayloadFails(std::unordered_set<std::string>{"item-a", "item-b"}, "item-b", "item-a",
-                           respawn::errc::corrupt, {"duplicate element in a set", "snapshot.respawn"});
+                           respawn::errc::corrupt,
+                           {"duplicate element in a set (entry 1)", "snapshot.respawn"});
 }
 
 }  // namespace

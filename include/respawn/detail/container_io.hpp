@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -57,6 +58,13 @@ auto emplaced_position(Result result) {
   }
 }
 
+// The error for entry `index` of a unique container, whose key or element an
+// earlier entry holds: no save writes one.
+template <class Archive>
+[[noreturn]] void fail_repeated(const Archive& archive, const char* what, std::uint64_t index) {
+  archive.fail(errc::corrupt, std::string("duplicate ") + what + " (entry " + std::to_string(index) + ")");
+}
+
 // Like load_by_emplace_back, the claim is held to max_raw_bytes: duplicates
 // are refused, but a multiset's or multimap's are not. A leaf element cannot
 // be referred to, so it is read apart and moved in, without a scratch node.
@@ -77,7 +85,7 @@ void load_set(Archive& archive, Set& set) {
       archive.load_item(index, node.value());
       set.insert(set.end(), std::move(node));
     }
-    if (set.size() == before) archive.fail(errc::corrupt, "duplicate element in a set");
+    if (set.size() == before) fail_repeated(archive, "element in a set", index);
   }
 }
 
@@ -97,7 +105,7 @@ void load_map(Archive& archive, Map& map) {
       archive.load_item(index, key);
       const auto entry = map.emplace_hint(map.end(), std::piecewise_construct,
                                           std::forward_as_tuple(std::move(key)), std::tuple<>());
-      if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
+      if (map.size() == before) fail_repeated(archive, "key in a map", index);
       archive.load_entry_value(index, entry->first, entry->second);
     } else {
       Map scratch;
@@ -106,7 +114,7 @@ void load_map(Archive& archive, Map& map) {
       archive.load_item(index, node.key());
       archive.load_entry_value(index, node.key(), node.mapped());
       map.insert(map.end(), std::move(node));
-      if (map.size() == before) archive.fail(errc::corrupt, "duplicate key in a map");
+      if (map.size() == before) fail_repeated(archive, "key in a map", index);
     }
   }
 }
