@@ -44,10 +44,11 @@ void load_by_emplace_back(Archive& archive, Container& container) {
 }
 
 // Set elements and map keys cannot change once in their container, and must
-// be read before their container knows where they go. So each is built in a
-// node of a scratch container, read in place through the node handle, and the
-// node is then linked into the real container: the element never moves, and
-// pointers to it or into it, resolved while it was read, stay valid.
+// be read before their container knows where they go. So each that is not a
+// leaf value is built in a node of a scratch container, read in place through
+// the node handle, and the node is then linked into the real container: the
+// element never moves, and pointers to it or into it, resolved while it was
+// read, stay valid.
 // emplace() gives a pair for unique containers and an iterator for multi ones.
 template <class Result>
 auto emplaced_position(Result result) {

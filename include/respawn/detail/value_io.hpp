@@ -23,12 +23,6 @@ concept has_value_io = !requires {
   typename value_io<T>::unspecialized;
 };
 
-// Whether objects of T must keep their address once loaded, because a pointer
-// elsewhere in the snapshot may refer to them. Containers of such types size
-// themselves before loading elements in place instead of growing while loading.
-template <class T>
-inline constexpr bool address_sensitive = !std::is_arithmetic_v<T> && !std::is_enum_v<T>;
-
 template <class T>
 struct is_basic_string : std::false_type {};
 template <class C, class Traits, class Alloc>
