@@ -29,7 +29,8 @@ constexpr std::size_t checksum_bytes = 8;
 constexpr std::size_t min_header_bytes = prefix_bytes + platform_tag_bytes + 4 + 4 + 4 + checksum_bytes;
 // Smallest encodings of a type (empty name, version, field count) and a field
 // (empty name, policy, since): they bound a count by the bytes left.
-constexpr std::size_t min_type_bytes = 4 + 4 + 4;
+constexpr std::size_t min_type_bytes = 4 + 4 + 4;  // format version 1; version 2 adds a byte
+constexpr std::uint8_t referenceable_flag = 0x01;  // the only type flag defined
 constexpr std::size_t min_field_bytes = 4 + 1 + 4;
 constexpr std::uint8_t max_policy = static_cast<std::uint8_t>(detail::field_policy::base);
 
@@ -140,6 +141,7 @@ void encode_schema(const detail::snapshot_schema& schema, header_encoder& out) {
   for (const detail::type_schema& type : schema.types) {
     out.string(type.name);
     out.u32(type.version);
+    out.u8(type.referenceable ? referenceable_flag : 0);
     out.count(type.fields.size());
     for (const detail::field_schema& field : type.fields) {
       out.string(field.name);
@@ -164,23 +166,31 @@ detail::field_schema parse_field(header_parser& in, const std::string& type_name
   return field;
 }
 
-detail::type_schema parse_type(header_parser& in, const std::string& name) {
+detail::type_schema parse_type(header_parser& in, std::uint32_t version, const std::string& name) {
   detail::type_schema type;
   type.name = in.string("a type name");
   const std::string where = "type '" + type.name + "'";
   type.version = in.u32(where);
+  if (version >= 2) {
+    const std::uint8_t flags = in.u8(where);
+    if ((flags & ~referenceable_flag) != 0) {
+      fail(errc::corrupt, name,
+           where + " has flags " + std::to_string(flags) + "; only bit 0 (referenceable) is defined");
+    }
+    type.referenceable = (flags & referenceable_flag) != 0;
+  }  // in version 1 every type's by-value objects took ids: referenceable, the default
   const std::uint32_t fields = in.count("fields of " + where, min_field_bytes);
   type.fields.reserve(fields);
   for (std::uint32_t i = 0; i < fields; ++i) type.fields.push_back(parse_field(in, type.name, name));
   return type;
 }
 
-detail::snapshot_schema parse_schema(header_parser& in, const std::string& name) {
+detail::snapshot_schema parse_schema(header_parser& in, std::uint32_t version, const std::string& name) {
   detail::snapshot_schema schema;
   schema.root_type = in.string("the root type name");
   const std::uint32_t types = in.count("types", min_type_bytes);
   schema.types.reserve(types);
-  for (std::uint32_t i = 0; i < types; ++i) schema.types.push_back(parse_type(in, name));
+  for (std::uint32_t i = 0; i < types; ++i) schema.types.push_back(parse_type(in, version, name));
   return schema;
 }
 
@@ -325,7 +335,8 @@ header read_header(int fd, const std::string& name, const load_options& options,
   read_magic(fd, name, prefix);
   read_exact(fd, prefix + magic.size(), prefix_bytes - magic.size(), name, "the header");
   const char* fixed = reinterpret_cast<const char*>(prefix);
-  check_version(get_u32(fixed + version_offset), name);
+  const std::uint32_t version = get_u32(fixed + version_offset);
+  check_version(version, name);
   *length = get_u32(fixed + length_offset);
   check_length(*length, name, options);
 
@@ -339,7 +350,7 @@ header read_header(int fd, const std::string& name, const load_options& options,
                    bytes.data() + *length - checksum_bytes, name);
   header result;
   result.boost_archive_version = in.u32("the Boost archive version");
-  result.schema = parse_schema(in, name);
+  result.schema = parse_schema(in, version, name);
   if (in.remaining() != 0) {
     fail(errc::corrupt, name, "the header has " + std::to_string(in.remaining()) + " bytes after its schema");
   }

@@ -17,7 +17,7 @@ namespace respawn::format {
 // "\x89RSPAWN\n": the high first byte marks binary data (and is no UTF-8 lead
 // byte); the final newline changes under text-mode line-ending conversion.
 inline constexpr std::array<unsigned char, 8> magic = {0x89, 'R', 'S', 'P', 'A', 'W', 'N', '\n'};
-inline constexpr std::uint32_t format_version = 1;
+inline constexpr std::uint32_t format_version = 2;
 
 // What the header records besides the schema.
 struct header {

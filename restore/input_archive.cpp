@@ -129,10 +129,14 @@ const registered_class* input_archive::load_class_reference() {
   return registered;
 }
 
-std::int64_t input_archive::file_version_of(const std::string& type_name,
-                                            std::uint32_t program_version) const {
+// A type the schema does not list is one the writer reached only through a
+// hand-written Boost serialize function, which makes it give every by-value
+// object an id (tracked_types.hpp): referenceable.
+input_archive::written_type input_archive::look_up_written(const std::string& type_name,
+                                                           std::uint32_t program_version) const {
   const type_schema* written = file_schema_.find(type_name);
-  return written != nullptr ? written->version : program_version;
+  if (written == nullptr) return {program_version, true, true};
+  return {written->version, written->referenceable, true};
 }
 
 void input_archive::check_every_object_owned() {

@@ -49,7 +49,7 @@ TEST(Container, LittleEndianHelpersAreByteExact) {
 TEST(Container, HeaderLayoutFollowsTheSpecification) {
   const std::string bytes = encode_header(sample_header());
   EXPECT_EQ(bytes.substr(0, 8), std::string("\x89RSPAWN\n"));
-  EXPECT_EQ(le32(bytes, 8), 1u);
+  EXPECT_EQ(le32(bytes, 8), 2u);
   EXPECT_EQ(le32(bytes, 12), bytes.size());
   const platform_tag tag = native_platform_tag();
   EXPECT_EQ(bytes.substr(platform_offset, platform_tag_bytes), std::string(tag.begin(), tag.end()));
@@ -110,11 +110,52 @@ TEST(Container, WrongMagicIsNotASnapshot) {
 
 TEST(Container, NewerFormatVersionIsUnsupported) {
   std::string bytes = encode_header(sample_header());
-  testing::set_le32(bytes, 8, 2);
+  testing::set_le32(bytes, 8, format_version + 1);
   reseal_header(bytes);
   std::string message;
   EXPECT_EQ(header_error(bytes, &message), errc::unsupported_version);
-  EXPECT_NE(message.find("version 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("version " + std::to_string(format_version + 1)), std::string::npos) << message;
+}
+
+// A header with one type "T" (version 0, fields as given): the offset of its
+// flags byte is after root "" (4), type count (4), "T" (5) and version (4).
+constexpr std::size_t single_type_flags_offset = root_name_offset + 4 + 4 + 5 + 4;
+
+header single_type_header(bool referenceable) {
+  header h;
+  h.schema.types = {{"T", 0, {{"f", detail::field_policy::serialize, 0}}, referenceable}};
+  return h;
+}
+
+TEST(Container, TypeFlagsRecordWhetherATypeIsReferenceable) {
+  for (bool referenceable : {false, true}) {
+    const std::string bytes = encode_header(single_type_header(referenceable));
+    EXPECT_EQ(bytes[single_type_flags_offset], referenceable ? 1 : 0);
+    EXPECT_EQ(read_back(bytes).schema.types.at(0).referenceable, referenceable);
+  }
+}
+
+TEST(Container, UnknownTypeFlagIsCorrupt) {
+  std::string bytes = encode_header(single_type_header(true));
+  bytes[single_type_flags_offset] = 0x03;
+  reseal_header(bytes);
+  std::string message;
+  EXPECT_EQ(header_error(bytes, &message), errc::corrupt);
+  EXPECT_NE(message.find("type 'T' has flags 3"), std::string::npos) << message;
+}
+
+// Format version 1 had no type flags: every by-value object took an id, which
+// a reader keeps for such a file by reading every type as referenceable.
+TEST(Container, FormatVersion1TypesHaveNoFlagsAndAreReferenceable) {
+  std::string bytes = encode_header(single_type_header(false));
+  bytes.erase(single_type_flags_offset, 1);
+  testing::set_le32(bytes, 8, 1);
+  testing::set_le32(bytes, 12, static_cast<std::uint32_t>(bytes.size()));
+  reseal_header(bytes);
+  const header parsed = read_back(bytes);
+  ASSERT_EQ(parsed.schema.types.size(), 1u);
+  EXPECT_TRUE(parsed.schema.types[0].referenceable);
+  EXPECT_EQ(parsed.schema.types[0].fields, single_type_header(false).schema.types[0].fields);
 }
 
 TEST(Container, FormatVersionZeroIsCorrupt) {
@@ -187,8 +228,8 @@ TEST(Container, UnknownFieldPolicyIsCorrupt) {
   header h;
   h.schema.types = {{"T", 0, {{"f", detail::field_policy::serialize, 0}}}};
   std::string bytes = encode_header(h);
-  // root "" (4), type count (4), "T" (5), version (4), field count (4), "f" (5): then the policy.
-  const std::size_t policy_offset = root_name_offset + 4 + 4 + 5 + 4 + 4 + 5;
+  // root "" (4), type count (4), "T" (5), version (4), flags (1), field count (4), "f" (5): then the policy.
+  const std::size_t policy_offset = root_name_offset + 4 + 4 + 5 + 4 + 1 + 4 + 5;
   ASSERT_EQ(bytes[policy_offset], 0);
   bytes[policy_offset] = 9;
   reseal_header(bytes);
@@ -237,16 +278,16 @@ TEST(Container, SpecificationExampleIsReproduced) {
   header h;
   h.boost_archive_version = 19;
   h.schema.root_type = "Counter";
-  h.schema.types = {{"Counter", 1, {{"value", detail::field_policy::serialize, 0}}}};
+  h.schema.types = {{"Counter", 1, {{"value", detail::field_policy::serialize, 0}}, false}};
   save_options options;
   options.compression_level = 0;
   const std::string bytes = snapshot_bytes(std::string("\x2a\0\0\0\0\0\0\0", 8), options, h);
   const char* expected =
-      "8952535041574e0a010000005a00000001020408080808040104081040011300000007000000"
-      "436f756e7465720100000007000000436f756e74657201000000010000000500000076616c75"
-      "65000000000099d6247d223c69ac0008000000080000002a000000000000000c60861a846d4a"
-      "ffff0800000000000000010000000000000086fee1552f3eab9b455a898b4e16c2612f0330e6"
-      "b17f6d3a";
+      "8952535041574e0a020000005b00000001020408080808040104081040011300000007000000"
+      "436f756e7465720100000007000000436f756e7465720100000000010000000500000076616c"
+      "75650000000000e876825760d33c6c0008000000080000002a000000000000000c60861a846d"
+      "4affff0800000000000000010000000000000086fee1552f3eab9b455a898b4e16c2612f0330"
+      "e6b17f6d3a";
   EXPECT_EQ(testing::hex_of(bytes), expected);
   EXPECT_EQ(verify_bytes(bytes).hash, "9bab3e2f55e1fe8661c2164e8b895a45");
 }

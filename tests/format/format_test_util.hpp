@@ -93,7 +93,7 @@ inline header sample_header() {
         {"tags", detail::field_policy::serialize, 2},
         {"cache_key", detail::field_policy::recompute, 0},
         {"lock", detail::field_policy::exclude, 0}}},
-      {"Scheduler", 0, {{"Base", detail::field_policy::base, 0}}},
+      {"Scheduler", 0, {{"Base", detail::field_policy::base, 0}}, false},  // not referenceable
       {"Empty", 7, {}},
   };
   return h;

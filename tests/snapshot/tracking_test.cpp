@@ -1,9 +1,11 @@
-// Which by-value objects a save records in its object table: only those of
-// types a pointer in the root's graph may refer to (tracked_types.hpp). The
-// others take an object id all the same, so references to tracked objects
-// that come after them keep resolving.
+// Which by-value objects a save records in its object table and numbers: only
+// those of types a pointer in the root's graph may refer to (tracked_types.hpp).
+// The schema marks those types referenceable, so the reader numbers the same
+// objects; a snapshot of format version 1, where every by-value object took an
+// id, still loads.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +50,24 @@ struct WithLegacy {
   std::vector<Tag> tags;
 };
 
+struct Secret {  // a policy type only Wrapper's Boost code reaches
+  int code = 0;
+};
+struct Wrapper {  // written by Boost, holding a policy object the schema cannot list
+  Secret inner;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    // clang-format off
+    ar & inner;
+    // clang-format on
+  }
+};
+struct Wrapped {
+  Wrapper wrapper;
+  std::vector<Node> nodes;
+  std::vector<Node*> picks;
+};
+
 }  // namespace tracking_test
 
 template <>
@@ -75,6 +95,17 @@ struct respawn::policy<tracking_test::Drawing> {
       respawn::fields(respawn::serialize(&tracking_test::Drawing::shapes, "shapes"));
 };
 template <>
+struct respawn::policy<tracking_test::Secret> {
+  static constexpr auto fields = respawn::fields(respawn::serialize(&tracking_test::Secret::code, "code"));
+};
+template <>
+struct respawn::policy<tracking_test::Wrapped> {
+  static constexpr auto fields =
+      respawn::fields(respawn::serialize(&tracking_test::Wrapped::wrapper, "wrapper"),
+                      respawn::serialize(&tracking_test::Wrapped::nodes, "nodes"),
+                      respawn::serialize(&tracking_test::Wrapped::picks, "picks"));
+};
+template <>
 struct respawn::policy<tracking_test::WithLegacy> {
   static constexpr auto fields =
       respawn::fields(respawn::serialize(&tracking_test::WithLegacy::legacy, "legacy"),
@@ -85,7 +116,27 @@ namespace tracking_test {
 namespace {
 
 using respawn::detail::describe_graph;
+using respawn::detail::type_name;
 using respawn::detail::type_slot;
+
+Graph sample_graph() {
+  Graph graph;
+  graph.tags = {{"a"}, {"b"}};
+  for (int i = 0; i < 5; ++i) graph.nodes.push_back({i, {{"t" + std::to_string(i)}, {"u"}}});
+  graph.picks = {&graph.nodes[3], &graph.nodes[0], &graph.nodes[3], &graph.nodes[4]};
+  return graph;
+}
+
+void expect_sample_picks(const Graph& restored) {
+  ASSERT_EQ(restored.nodes.size(), 5u);
+  ASSERT_EQ(restored.picks.size(), 4u);
+  EXPECT_EQ(restored.picks[0], &restored.nodes[3]);
+  EXPECT_EQ(restored.picks[1], &restored.nodes[0]);
+  EXPECT_EQ(restored.picks[2], &restored.nodes[3]);
+  EXPECT_EQ(restored.picks[3], &restored.nodes[4]);
+  EXPECT_EQ(restored.nodes[3].tags[0].text, "t3");
+  EXPECT_EQ(restored.tags[1].text, "b");
+}
 
 TEST(TrackingTest, OnlyTypesAPointerCanReachAreTracked) {
   const auto& tracked = describe_graph<Graph>().tracked;
@@ -102,22 +153,46 @@ TEST(TrackingTest, ATypeBoostWritesMakesEveryTypeTracked) {
   EXPECT_TRUE(describe_graph<WithLegacy>().tracked.contains(type_slot<Tag>()));
 }
 
-// Untracked Tags before and inside the Nodes still count as objects, so the
-// raw pointers to Nodes written after them resolve to the right Node.
+TEST(TrackingTest, TheSchemaMarksTrackedTypesReferenceable) {
+  const auto& schema = describe_graph<Graph>().schema;
+  ASSERT_NE(schema.find(type_name<Node>()), nullptr);
+  EXPECT_TRUE(schema.find(type_name<Node>())->referenceable);
+  EXPECT_FALSE(schema.find(type_name<Tag>())->referenceable);
+  EXPECT_FALSE(schema.find(type_name<Graph>())->referenceable);
+  EXPECT_TRUE(describe_graph<WithLegacy>().schema.find(type_name<Tag>())->referenceable);
+}
+
+// Tags before and inside the Nodes take no ids, on either side, so the raw
+// pointers to Nodes written after them resolve to the right Node.
 TEST(TrackingTest, PointersAfterUntrackedObjectsResolve) {
-  Graph graph;
-  graph.tags = {{"a"}, {"b"}};
-  for (int i = 0; i < 5; ++i) graph.nodes.push_back({i, {{"t" + std::to_string(i)}, {"u"}}});
-  graph.picks = {&graph.nodes[3], &graph.nodes[0], &graph.nodes[3], &graph.nodes[4]};
+  const Graph graph = sample_graph();
   respawn::testing::temp_dir dir;
   respawn::save(graph, dir / "graph.snap");
-  const auto restored = respawn::load<Graph>(dir / "graph.snap");
-  ASSERT_EQ(restored->picks.size(), 4u);
-  EXPECT_EQ(restored->picks[0], &restored->nodes[3]);
+  expect_sample_picks(*respawn::load<Graph>(dir / "graph.snap"));
+}
+
+// Objects of a type only Boost's code reaches are not in the schema; with such
+// code in the graph every by-value object takes an id, those included.
+TEST(TrackingTest, ObjectsOnlyBoostReachesTakeIds) {
+  Wrapped wrapped;
+  wrapped.wrapper.inner.code = 7;
+  wrapped.nodes = {{1, {{"x"}}}, {2, {}}};
+  wrapped.picks = {&wrapped.nodes[1], &wrapped.nodes[0]};
+  respawn::testing::temp_dir dir;
+  respawn::save(wrapped, dir / "wrapped.snap");
+  const auto restored = respawn::load<Wrapped>(dir / "wrapped.snap");
+  EXPECT_EQ(describe_graph<Wrapped>().schema.find(type_name<Secret>()), nullptr);
+  EXPECT_EQ(restored->wrapper.inner.code, 7);
+  ASSERT_EQ(restored->picks.size(), 2u);
+  EXPECT_EQ(restored->picks[0], &restored->nodes[1]);
   EXPECT_EQ(restored->picks[1], &restored->nodes[0]);
-  EXPECT_EQ(restored->picks[2], &restored->nodes[3]);
-  EXPECT_EQ(restored->picks[3], &restored->nodes[4]);
-  EXPECT_EQ(restored->nodes[3].tags[0].text, "t3");
+}
+
+// sample_graph() as respawn wrote it in container format version 1, where the
+// root and every Tag took an id too: the reader numbers them as that writer did.
+TEST(TrackingTest, AFormatVersion1SnapshotNumbersEveryByValueObject) {
+  const auto file = std::filesystem::path(RESPAWN_TEST_DATA) / "graph_format1.snap";
+  expect_sample_picks(*respawn::load<Graph>(file));
 }
 
 }  // namespace

@@ -155,7 +155,7 @@ class input_archive
   template <class T>
   void load_override(T& value) {
     if constexpr (has_policy<T>) {
-      track_value(&value, typeid(T));
+      if (written_type_of<T>().referenceable) track_value(&value, typeid(T));
       load_fields(value);
     } else {
       load_value(value);
@@ -203,7 +203,7 @@ class input_archive
   void load_fields(T& object) {
     static_assert(checked_policy<T>());
     depth_scope depth(*this);
-    const std::uint32_t version = version_in_file<T>();
+    const std::uint32_t version = written_type_of<T>().version;
     constexpr std::size_t field_count = std::tuple_size_v<decltype(policy<T>::fields.items)>;
     [&]<std::size_t... I>(std::index_sequence<I...>) { (load_field<T, I>(object, version), ...); }
     (std::make_index_sequence<field_count>{});
@@ -242,13 +242,18 @@ class input_archive
     }
   }
 
+  // What the file says of a policy type, looked up by name once per type.
+  struct written_type {
+    std::uint32_t version = 0;
+    bool referenceable = true;  // its by-value objects take object ids
+    bool known = false;         // looked up
+  };
   template <class T>
-  std::uint32_t version_in_file() {
+  const written_type& written_type_of() {
     const std::size_t slot = type_slot<T>();
-    if (slot >= versions_.size()) versions_.resize(slot + 1, unknown_version);
-    if (versions_[slot] == unknown_version)
-      versions_[slot] = file_version_of(type_name<T>(), version_of<T>());
-    return static_cast<std::uint32_t>(versions_[slot]);
+    if (slot >= written_.size()) written_.resize(slot + 1);
+    if (!written_[slot].known) written_[slot] = look_up_written(type_name<T>(), version_of<T>());
+    return written_[slot];
   }
 
   class depth_scope {
@@ -274,12 +279,10 @@ class input_archive
   void track_value(void* address, const std::type_info& type);
   std::uint64_t add_object(void* address, const std::type_info& type, void (*destroy)(void*));
   const registered_class* load_class_reference();
-  std::int64_t file_version_of(const std::string& type_name, std::uint32_t program_version) const;
+  written_type look_up_written(const std::string& type_name, std::uint32_t program_version) const;
   [[noreturn]] void fail_too_deep() const;
   [[noreturn]] void fail_too_many(std::uint64_t size) const;
   void check_every_object_owned();
-
-  static constexpr std::int64_t unknown_version = -1;
 
   byte_source& source_;
   const snapshot_schema& file_schema_;
@@ -292,7 +295,7 @@ class input_archive
   std::vector<object_state> states_;                                        // likewise
   std::unordered_map<std::uint64_t, std::shared_ptr<void>> shared_owners_;  // by object id
   std::vector<after_restore_hook> hooks_;
-  std::vector<std::int64_t> versions_;  // by type_slot: the version the file wrote
+  std::vector<written_type> written_;  // by type_slot
   std::vector<const registered_class*> classes_;
 };
 

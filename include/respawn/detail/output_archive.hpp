@@ -132,11 +132,9 @@ class output_archive
   template <class T>
   void save_override(const T& value) {
     if constexpr (has_policy<T>) {
-      if (tracked_.contains(type_slot<T>())) {
-        track_value(&value, typeid(T));
-      } else {
-        ++next_id_;  // no pointer can refer to it: an id, as the reader counts, but no record
-      }
+      // Only a by-value object a pointer may refer to takes an id; the schema
+      // marks its type referenceable so that the reader counts the same.
+      if (tracked_.contains(type_slot<T>())) track_value(&value, typeid(T));
       save_fields(value);
     } else {
       save_value(value);

@@ -22,6 +22,9 @@ struct type_schema {
   std::string name;
   std::uint32_t version = 0;
   std::vector<field_schema> fields;
+  // Whether its objects held by value take object ids: only a type a pointer
+  // in the graph may refer to needs them (tracked_types.hpp).
+  bool referenceable = true;
   bool operator==(const type_schema&) const = default;
 };
 

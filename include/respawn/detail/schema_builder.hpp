@@ -20,8 +20,10 @@ namespace respawn::detail {
 
 class schema_builder {
  public:
-  // Returns the slot for a type seen for the first time, or null if it was seen.
-  type_schema* visit(const std::string& type_name);
+  // Returns the entry for a type seen for the first time (`slot` is its
+  // type_slot), or null if it was seen.
+  type_schema* visit(const std::string& type_name, std::size_t slot);
+  // The schema, each type marked referenceable if it is tracked.
   snapshot_schema finish(std::string root_type);
 
   // The policy types whose by-value objects a pointer may refer to.
@@ -30,6 +32,7 @@ class schema_builder {
  private:
   tracked_types tracked_;
   std::vector<type_schema> types_;
+  std::vector<std::size_t> slots_;  // each type's type_slot
   std::unordered_map<std::string, std::size_t> index_;
 };
 
@@ -83,7 +86,7 @@ template <class T>
 void collect_schema(schema_builder& builder) {
   note_tracking<T>(builder.tracked());
   if constexpr (has_policy<T>) {
-    type_schema* slot = builder.visit(type_name<T>());  // valid until the next visit
+    type_schema* slot = builder.visit(type_name<T>(), type_slot<T>());  // valid until the next visit
     if (slot == nullptr) return;
     slot->version = version_of<T>();
     for_each_field<T>([&](const auto& field) { slot->fields.push_back(describe_field(field)); });

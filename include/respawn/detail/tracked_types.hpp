@@ -1,9 +1,9 @@
 // Which policy types a save records in its object table when it meets one of
 // their objects by value. A by-value object needs a record only if a pointer
 // may later refer to it; the schema walk (schema_builder.hpp) finds the types
-// pointers in the root's graph can reach. Objects of the other types still
-// take an object id, so the payload is the same either way: only the writer's
-// table (a cache miss per insertion, and most of a save's extra memory) shrinks.
+// pointers in the root's graph can reach. Only objects of those types take an
+// object id: the schema marks them referenceable, so that the reader numbers
+// the same objects, and its table of objects holds no entry for the others.
 #pragma once
 
 #include <cstddef>
