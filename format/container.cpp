@@ -30,9 +30,11 @@ constexpr std::size_t min_header_bytes = prefix_bytes + platform_tag_bytes + 4 +
 // Smallest encodings of a type (empty name, version, field count) and a field
 // (empty name, policy, since): they bound a count by the bytes left.
 constexpr std::size_t min_type_bytes = 4 + 4 + 4;  // format version 1; version 2 adds a byte
-constexpr std::uint8_t referenceable_flag = 0x01;  // the only type flag defined
 constexpr std::size_t min_field_bytes = 4 + 1 + 4;
 constexpr std::uint8_t max_policy = static_cast<std::uint8_t>(detail::field_policy::base);
+// Each schema type's flags byte, from format version 2; bit 0 is the only flag.
+constexpr std::uint32_t first_version_with_type_flags = 2;
+constexpr std::uint8_t referenceable_flag = 0x01;
 
 constexpr std::size_t trailer_checksum_offset = trailer_bytes - checksum_bytes;
 
@@ -171,7 +173,7 @@ detail::type_schema parse_type(header_parser& in, std::uint32_t version, const s
   type.name = in.string("a type name");
   const std::string where = "type '" + type.name + "'";
   type.version = in.u32(where);
-  if (version >= 2) {
+  if (version >= first_version_with_type_flags) {
     const std::uint8_t flags = in.u8(where);
     if ((flags & ~referenceable_flag) != 0) {
       fail(errc::corrupt, name,
