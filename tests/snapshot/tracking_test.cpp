@@ -36,24 +36,10 @@ struct Drawing {
   std::vector<Shape> shapes;
 };
 
-struct Legacy {  // written by Boost, which the schema walk cannot see into
-  int x = 0;
-  template <class Archive>
-  void serialize(Archive& ar, unsigned) {
-    // clang-format off
-    ar & x;
-    // clang-format on
-  }
-};
-struct WithLegacy {
-  Legacy legacy;
-  std::vector<Tag> tags;
-};
-
-struct Secret {  // a policy type only Wrapper's Boost code reaches
+struct Secret {  // a policy type only Legacy's Boost code reaches: the schema cannot list it
   int code = 0;
 };
-struct Wrapper {  // written by Boost, holding a policy object the schema cannot list
+struct Legacy {  // written by Boost, which the schema walk cannot see into
   Secret inner;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
@@ -62,8 +48,12 @@ struct Wrapper {  // written by Boost, holding a policy object the schema cannot
     // clang-format on
   }
 };
-struct Wrapped {
-  Wrapper wrapper;
+struct WithLegacy {
+  Legacy legacy;
+  std::vector<Tag> tags;
+};
+struct LegacyAndNodes {
+  Legacy legacy;
   std::vector<Node> nodes;
   std::vector<Node*> picks;
 };
@@ -99,11 +89,11 @@ struct respawn::policy<tracking_test::Secret> {
   static constexpr auto fields = respawn::fields(respawn::serialize(&tracking_test::Secret::code, "code"));
 };
 template <>
-struct respawn::policy<tracking_test::Wrapped> {
+struct respawn::policy<tracking_test::LegacyAndNodes> {
   static constexpr auto fields =
-      respawn::fields(respawn::serialize(&tracking_test::Wrapped::wrapper, "wrapper"),
-                      respawn::serialize(&tracking_test::Wrapped::nodes, "nodes"),
-                      respawn::serialize(&tracking_test::Wrapped::picks, "picks"));
+      respawn::fields(respawn::serialize(&tracking_test::LegacyAndNodes::legacy, "legacy"),
+                      respawn::serialize(&tracking_test::LegacyAndNodes::nodes, "nodes"),
+                      respawn::serialize(&tracking_test::LegacyAndNodes::picks, "picks"));
 };
 template <>
 struct respawn::policy<tracking_test::WithLegacy> {
@@ -174,15 +164,15 @@ TEST(TrackingTest, PointersAfterUntrackedObjectsResolve) {
 // Objects of a type only Boost's code reaches are not in the schema; with such
 // code in the graph every by-value object takes an id, those included.
 TEST(TrackingTest, ObjectsOnlyBoostReachesTakeIds) {
-  Wrapped wrapped;
-  wrapped.wrapper.inner.code = 7;
-  wrapped.nodes = {{1, {{"x"}}}, {2, {}}};
-  wrapped.picks = {&wrapped.nodes[1], &wrapped.nodes[0]};
+  LegacyAndNodes graph;
+  graph.legacy.inner.code = 7;
+  graph.nodes = {{1, {{"x"}}}, {2, {}}};
+  graph.picks = {&graph.nodes[1], &graph.nodes[0]};
   respawn::testing::temp_dir dir;
-  respawn::save(wrapped, dir / "wrapped.snap");
-  const auto restored = respawn::load<Wrapped>(dir / "wrapped.snap");
-  EXPECT_EQ(describe_graph<Wrapped>().schema.find(type_name<Secret>()), nullptr);
-  EXPECT_EQ(restored->wrapper.inner.code, 7);
+  respawn::save(graph, dir / "graph.snap");
+  const auto restored = respawn::load<LegacyAndNodes>(dir / "graph.snap");
+  EXPECT_EQ(describe_graph<LegacyAndNodes>().schema.find(type_name<Secret>()), nullptr);
+  EXPECT_EQ(restored->legacy.inner.code, 7);
   ASSERT_EQ(restored->picks.size(), 2u);
   EXPECT_EQ(restored->picks[0], &restored->nodes[1]);
   EXPECT_EQ(restored->picks[1], &restored->nodes[0]);
