@@ -52,10 +52,16 @@ struct slot {
 
 // The pipeline, with threads > 0: the caller fills slot (i % slots.size()) with
 // frame i and queues it; workers compress and hash queued frames in any order;
-// whichever worker seals the next frame in file order becomes the writer and
+// whichever thread seals the next frame in file order becomes the writer and
 // writes every sealed frame from there on, in order, feeding the content hash.
 // Frames are written and freed in order, so the caller's next slot is free
 // once the frame that used it last is on the file.
+//
+// The caller compresses queued frames too, whenever the workers are behind:
+// instead of waiting for a free slot or for the last frames, and whenever two
+// frames wait in the queue (the next free worker still finds one). So the
+// caller's thread is never idle while there is work, and `threads` workers
+// keep threads + 1 cores busy without more threads than cores (decision 9).
 struct frame_writer::impl {
   impl(int fd_in, std::string name_in, const save_options& options_in, destination where)
       : fd(fd_in),
@@ -68,7 +74,9 @@ struct frame_writer::impl {
                                             std::to_string(max_frame_size));
     }
     slots.resize(options.threads == 0 ? 1 : 2 * std::size_t{options.threads} + 2);
-    for (unsigned i = 0; i < std::max(options.threads, 1u); ++i) contexts.push_back(make_cctx());
+    // One per worker, and the caller's own (the last), with which it also
+    // compresses inline when there are no workers.
+    for (unsigned i = 0; i <= options.threads; ++i) contexts.push_back(make_cctx());
   }
 
   // Joins the workers without throwing, also while an exception unwinds a save
@@ -161,7 +169,7 @@ struct frame_writer::impl {
   void submit_inline(slot& s) {
     rethrow_failure();
     try {
-      seal(s, contexts.front().get());
+      seal(s, contexts.back().get());
       write_record(s);
     } catch (...) {
       fail(std::current_exception());
@@ -169,27 +177,64 @@ struct frame_writer::impl {
     }
     s.status = slot::state::free;
     ++frames_written;
+    ++caller_sealed;
   }
 
-  // Queues the frame for the workers.
+  // Queues the frame for the workers, and compresses the oldest queued one if
+  // the workers are behind by more than the frame the next of them will take.
   void submit_queued(slot& s) {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
     rethrow_failure();
     queue.push_back(&s);
     work_ready.notify_one();
+    if (queue.size() >= 2) help(lock);
   }
 
-  // Claims the slot of the next frame, waiting while the pipeline is full.
+  // Claims the slot of the next frame; while the pipeline is full, compresses
+  // queued frames, and waits only when none is left to take.
   slot& claim_next_slot() {
     slot& next = slot_for(frames_queued);
     {
       std::unique_lock lock(mutex);
-      progress.wait(lock, [&] { return failure || next.status == slot::state::free; });
-      rethrow_failure();
+      wait_helping(lock, [&] { return next.status == slot::state::free; });
       next.status = slot::state::busy;
     }
     allocate(next);
     return next;
+  }
+
+  // Waits until `done` or a failure, compressing queued frames meanwhile;
+  // throws the failure. Caller's thread only, holding the mutex.
+  template <class Done>
+  void wait_helping(std::unique_lock<std::mutex>& lock, Done done) {
+    while (!failure && !done()) {
+      if (queue.empty()) {
+        progress.wait(lock);
+      } else {
+        help(lock);
+      }
+    }
+    rethrow_failure();
+  }
+
+  // The caller's share of the workers' work: seals the oldest queued frame
+  // with its own context, and writes what is ready if no one else is writing.
+  void help(std::unique_lock<std::mutex>& lock) {
+    slot& s = *queue.front();
+    queue.pop_front();
+    ++caller_sealed;
+    lock.unlock();
+    try {
+      seal(s, contexts.back().get());
+    } catch (...) {
+      lock.lock();
+      fail(std::current_exception());
+      rethrow_failure();
+    }
+    lock.lock();
+    s.status = slot::state::sealed;
+    write_sealed_frames(lock);
+    rethrow_failure();
   }
 
   void submit(slot& s, std::size_t raw_size) {
@@ -206,8 +251,7 @@ struct frame_writer::impl {
 
   void wait_until_written() {
     std::unique_lock lock(mutex);
-    progress.wait(lock, [&] { return failure || frames_written == frames_queued; });
-    rethrow_failure();
+    wait_helping(lock, [&] { return frames_written == frames_queued; });
   }
 
   void start_workers() {
@@ -275,9 +319,10 @@ struct frame_writer::impl {
   const save_options options;
   std::string root_type;
   std::vector<slot> slots;
-  std::vector<cctx_ptr> contexts;   // one per worker, or one for inline compression
+  std::vector<cctx_ptr> contexts;   // one per worker, then the caller's
   slot* current = nullptr;          // the slot the caller fills
   std::uint64_t frames_queued = 0;  // caller thread only
+  std::uint64_t caller_sealed = 0;  // caller thread only
   bool finished = false;
 
   // Updated by one writer at a time; read by the caller once the workers are idle.
@@ -316,6 +361,8 @@ void frame_writer::flush_buffer() {
   self.current = &self.claim_next_slot();
   set_buffer(self.current->raw_bytes(), self.current->raw_bytes() + self.options.frame_bytes);
 }
+
+std::uint64_t frame_writer::frames_sealed_by_caller() const { return impl_->caller_sealed; }
 
 snapshot_info frame_writer::finish() {
   impl& self = *impl_;

@@ -1,6 +1,7 @@
 // Writes the snapshot container of docs/format.md to a file descriptor.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,10 @@ class frame_writer final : public detail::byte_sink {
   frame_writer& operator=(const frame_writer&) = delete;
 
   snapshot_info finish();
+
+  // Frames the caller's thread compressed (or stored) itself: all of them
+  // with no workers, else those it took while the workers were behind.
+  std::uint64_t frames_sealed_by_caller() const;
 
  private:
   void flush_buffer() override;

@@ -41,10 +41,12 @@ struct save_options {
   // zstd level; 0 stores frames uncompressed. Level 1 is the fastest level that
   // still reaches zstd's usual ratio on serialized object graphs.
   int compression_level = 1;
-  // Compression workers running beside the serializing thread; 0 compresses
-  // inline on the caller's thread. Two by default: zstd at level 1 needs more
-  // CPU than the serializer, so one worker would hold the save back (decision 9).
-  unsigned threads = 2;
+  // Compression workers running beside the serializing thread, which also
+  // compresses whenever the workers fall behind; 0 compresses inline on the
+  // caller's thread. A save keeps threads + 1 cores busy: one worker suits two
+  // cores, and more than two cannot help, as the serializer is then the limit
+  // (decision 9).
+  unsigned threads = 1;
   // Uncompressed bytes per frame. Bounds the memory of a save (frames in flight
   // times this) and is the unit of parallel compression.
   std::size_t frame_bytes = std::size_t{1} << 20;

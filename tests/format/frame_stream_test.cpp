@@ -246,6 +246,32 @@ TEST_P(WriterThreads, DestructorWithoutFinishStopsTheWorkers) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, WriterThreads, ::testing::Values(0u, 1u, 2u));
 
+// The caller fills a frame far faster than zstd at level 3 compresses one, so
+// the worker falls behind, and the caller takes queued frames instead of
+// waiting for a free slot.
+TEST(FrameWriter, TheCallerCompressesWhenItsWorkerFallsBehind) {
+  memfile file;
+  const std::string payload = make_payload(256 * small_frame);
+  frame_writer writer(file.fd(), "mem", testing::sample_header(), options_with(3, 1));
+  writer.write(payload.data(), payload.size());
+  const snapshot_info written = writer.finish();
+  EXPECT_GT(writer.frames_sealed_by_caller(), 0u);
+  EXPECT_EQ(written.hash, testing::xxh128_hex(payload));  // frames written in order all the same
+  memfile input(file.contents());
+  std::string read;
+  read_payload(input.fd(), payload.size(), &read);
+  EXPECT_TRUE(read == payload);
+}
+
+TEST(FrameWriter, WithoutWorkersTheCallerSealsEveryFrame) {
+  memfile file;
+  const std::string payload = make_payload(16 * small_frame);
+  frame_writer writer(file.fd(), "mem", testing::sample_header(), options_with(1, 0));
+  writer.write(payload.data(), payload.size());
+  writer.finish();
+  EXPECT_EQ(writer.frames_sealed_by_caller(), 16u);
+}
+
 TEST(FrameWriter, FrameSizeMustFitTheFormat) {
   memfile file;
   EXPECT_EQ(error_code_of([&] { frame_writer(file.fd(), "mem", {}, options_with(1, 1, 0)); }),
