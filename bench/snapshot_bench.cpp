@@ -308,7 +308,7 @@ void register_all(const std::vector<std::int64_t>& sizes) {
   add("respawn/save_file/level0", [=](benchmark::State& s) { respawn_save_file(s, 0, threads); });
   add("respawn/save_file/level3", [=](benchmark::State& s) { respawn_save_file(s, 3, threads); });
   add("respawn/save_file/threads0", [=](benchmark::State& s) { respawn_save_file(s, level, 0); });
-  add("respawn/save_file/threads2", [=](benchmark::State& s) { respawn_save_file(s, level, 2); });
+  add("respawn/save_file/threads1", [=](benchmark::State& s) { respawn_save_file(s, level, 1); });
   add("respawn/pipe/level0", [](benchmark::State& s) { respawn_pipe(s, 0); });
   add("respawn/pipe/level1", [](benchmark::State& s) { respawn_pipe(s, 1); });
   add("respawn/load_file/state_held", [](benchmark::State& s) { respawn_load_file(s, true); });

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "format/fd_io.hpp"
 
@@ -93,6 +95,36 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
   ::closedir(folder);
 }
 
+// The file a commit replaces, opened before the rename so that the rename does
+// not drop its last reference: then the file system frees its blocks when
+// this descriptor is closed instead of inside rename(), which took 12-15 ms
+// for a 25 MB snapshot on ext4, nearly all of it waiting for the disk
+// (decision 14). -1 when there is nothing to hold: no target, one that is not
+// a regular file (never followed, as rename() replaces a link, not what it
+// names), or one that keeps other links.
+int open_replaced_file(const std::filesystem::path& target) {
+  const int fd = ::open(target.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd == -1) return -1;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_nlink != 1) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Closes the replaced file on a thread of its own, which touches nothing but
+// the descriptor, so that the save returns without waiting for the blocks to
+// be freed. Where no thread can be started, closes it here.
+void close_in_background(int fd) noexcept {
+  if (fd == -1) return;
+  try {
+    std::thread([fd] { ::close(fd); }).detach();
+  } catch (const std::system_error&) {
+    ::close(fd);
+  }
+}
+
 // A crash after rename() but before the folder's entry reaches the disk can
 // bring back the old file; syncing the folder makes the rename durable.
 void sync_folder(const std::filesystem::path& folder, const std::string& name) {
@@ -158,10 +190,14 @@ void atomic_file::commit() {
   const int close_error = errno;
   fd_ = holder;  // -1 if it could not be duplicated: then the lock is gone a moment early
   if (closed == -1) throw format::io_error(name, "cannot close " + temporary_.string(), close_error);
+  const int replaced = open_replaced_file(target_);
   if (::rename(temporary_.c_str(), target_.c_str()) == -1) {
-    throw format::io_error(name, "cannot rename " + temporary_.string() + " over it", errno);
+    const int err = errno;
+    if (replaced != -1) ::close(replaced);
+    throw format::io_error(name, "cannot rename " + temporary_.string() + " over it", err);
   }
   committed_ = true;
+  close_in_background(replaced);
   if (fd_ != -1) ::close(fd_);
   fd_ = -1;
   sync_folder(folder_of(target_), name);

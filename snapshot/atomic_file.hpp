@@ -18,6 +18,8 @@ class atomic_file {
 
   int fd() const { return fd_; }
   // fsync, close, rename over the target, fsync the folder. Throws io_error.
+  // The file the rename replaces is closed on a thread of its own, which frees
+  // its blocks after commit() returns.
   void commit();
 
  private:

@@ -60,8 +60,7 @@ struct slot {
 // The caller compresses queued frames too, whenever the workers are behind:
 // instead of waiting for a free slot or for the last frames, and whenever two
 // frames wait in the queue (the next free worker still finds one). So the
-// caller's thread is never idle while there is work, and `threads` workers
-// keep threads + 1 cores busy without more threads than cores (decision 9).
+// caller's thread never waits while a frame waits for a worker (decision 9).
 struct frame_writer::impl {
   impl(int fd_in, std::string name_in, const save_options& options_in, destination where)
       : fd(fd_in),
