@@ -99,11 +99,13 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
 // not drop its last reference: then the file system frees its blocks when
 // this descriptor is closed instead of inside rename(), which took 12-15 ms
 // for a 25 MB snapshot on ext4, nearly all of it waiting for the disk
-// (decision 14). -1 when there is nothing to hold: no target, one that is not
-// a regular file (never followed, as rename() replaces a link, not what it
-// names), or one that keeps other links.
+// (decision 14). O_PATH holds the file without opening it for reading, so a
+// device or FIFO that happens to carry the name is never really opened, and
+// O_NOFOLLOW holds a link itself, as rename() replaces the link and not what
+// it names. -1 when there is nothing worth holding: no target, one that is
+// not a regular file, or one that keeps other links.
 int open_replaced_file(const std::filesystem::path& target) {
-  const int fd = ::open(target.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  const int fd = ::open(target.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (fd == -1) return -1;
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_nlink != 1) {

@@ -151,6 +151,16 @@ TEST_F(ReplacedFile, ALinkIsReplacedAndWhatItNamesIsNeitherHeldNorChanged) {
   EXPECT_EQ(contents(other), "other");
 }
 
+TEST_F(ReplacedFile, AFifoIsReplacedWithoutBeingHeld) {
+  const fs::path target = folder_ / "state.snap";
+  ASSERT_EQ(::mkfifo(target.c_str(), 0600), 0);
+  const file_id fifo = id_of_path(target);
+  commit(target, "new");
+  EXPECT_FALSE(target_was_open);
+  EXPECT_FALSE(open_in_process(fifo));
+  EXPECT_EQ(contents(target), "new");
+}
+
 // A file with another name keeps its blocks after the rename: nothing to wait
 // for, and nothing to hold.
 TEST_F(ReplacedFile, AnOldTargetWithAnotherNameIsNotHeld) {
