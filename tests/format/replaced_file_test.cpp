@@ -12,13 +12,12 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "format/fd_io.hpp"
 #include "snapshot/atomic_file.hpp"
+#include "test_util.hpp"
 
 namespace replaced_file_test {
 
@@ -73,18 +72,17 @@ namespace {
 
 namespace fs = std::filesystem;
 using respawn::detail::atomic_file;
+using respawn::testing::read_file;
+using respawn::testing::temp_dir;
+using respawn::testing::write_file;
 
 class ReplacedFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "respawn-replaced-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    folder_ = pattern;
     target_was_open = false;
     renames = 0;
     fail_with = 0;
   }
-  void TearDown() override { fs::remove_all(folder_); }
 
   // Replaces `target` with a file holding `text` through an atomic_file.
   static void commit(const fs::path& target, const std::string& text) {
@@ -109,37 +107,30 @@ class ReplacedFile : public ::testing::Test {
     return true;
   }
 
-  static std::string contents(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  }
-
-  fs::path folder_;
+  temp_dir folder_;
 };
 
 TEST_F(ReplacedFile, TheOldTargetIsHeldAcrossTheRenameThenReleased) {
   const fs::path target = folder_ / "state.snap";
-  { std::ofstream(target) << "old"; }
+  write_file(target, "old");
   const file_id old = id_of_path(target);
   commit(target, "new");
   ASSERT_EQ(renames, 1);
   EXPECT_TRUE(target_was_open) << "the rename dropped the old file's last reference on the saving thread";
   EXPECT_TRUE(released(old)) << "the old file is still open 10 s after the commit";
-  EXPECT_EQ(contents(target), "new");
+  EXPECT_EQ(read_file(target), "new");
 }
 
 TEST_F(ReplacedFile, ANewTargetHoldsNothing) {
   commit(folder_ / "state.snap", "new");
   ASSERT_EQ(renames, 1);
   EXPECT_FALSE(target_was_open);
-  EXPECT_EQ(contents(folder_ / "state.snap"), "new");
+  EXPECT_EQ(read_file(folder_ / "state.snap"), "new");
 }
 
 TEST_F(ReplacedFile, ALinkIsReplacedAndWhatItNamesIsNeitherHeldNorChanged) {
   const fs::path other = folder_ / "other";
-  { std::ofstream(other) << "other"; }
+  write_file(other, "other");
   fs::create_symlink(other, folder_ / "state.snap");
   const file_id link = id_of_path(folder_ / "state.snap");
   commit(folder_ / "state.snap", "new");
@@ -147,8 +138,8 @@ TEST_F(ReplacedFile, ALinkIsReplacedAndWhatItNamesIsNeitherHeldNorChanged) {
   EXPECT_FALSE(open_in_process(id_of_path(other)));
   EXPECT_FALSE(open_in_process(link));
   EXPECT_FALSE(fs::is_symlink(folder_ / "state.snap"));
-  EXPECT_EQ(contents(folder_ / "state.snap"), "new");
-  EXPECT_EQ(contents(other), "other");
+  EXPECT_EQ(read_file(folder_ / "state.snap"), "new");
+  EXPECT_EQ(read_file(other), "other");
 }
 
 TEST_F(ReplacedFile, AFifoIsReplacedWithoutBeingHeld) {
@@ -158,24 +149,24 @@ TEST_F(ReplacedFile, AFifoIsReplacedWithoutBeingHeld) {
   commit(target, "new");
   EXPECT_FALSE(target_was_open);
   EXPECT_FALSE(open_in_process(fifo));
-  EXPECT_EQ(contents(target), "new");
+  EXPECT_EQ(read_file(target), "new");
 }
 
 // A file with another name keeps its blocks after the rename: nothing to wait
 // for, and nothing to hold.
 TEST_F(ReplacedFile, AnOldTargetWithAnotherNameIsNotHeld) {
   const fs::path target = folder_ / "state.snap";
-  { std::ofstream(target) << "old"; }
+  write_file(target, "old");
   fs::create_hard_link(target, folder_ / "kept");
   commit(target, "new");
   EXPECT_FALSE(target_was_open);
-  EXPECT_EQ(contents(folder_ / "kept"), "old");
-  EXPECT_EQ(contents(target), "new");
+  EXPECT_EQ(read_file(folder_ / "kept"), "old");
+  EXPECT_EQ(read_file(target), "new");
 }
 
 TEST_F(ReplacedFile, AFailedRenameReleasesTheOldTargetAtOnce) {
   const fs::path target = folder_ / "state.snap";
-  { std::ofstream(target) << "old"; }
+  write_file(target, "old");
   const file_id old = id_of_path(target);
   fail_with = EIO;
   {
@@ -184,7 +175,7 @@ TEST_F(ReplacedFile, AFailedRenameReleasesTheOldTargetAtOnce) {
     EXPECT_TRUE(target_was_open);
     EXPECT_FALSE(open_in_process(old)) << "the commit failed and kept the old target open";
   }
-  EXPECT_EQ(contents(target), "old");
+  EXPECT_EQ(read_file(target), "old");
 }
 
 }  // namespace
