@@ -216,24 +216,30 @@ struct frame_writer::impl {
     rethrow_failure();
   }
 
-  // The caller's share of the workers' work: seals the oldest queued frame
-  // with its own context, and writes what is ready if no one else is writing.
+  // The caller's share of the workers' work, with its own context.
   void help(std::unique_lock<std::mutex>& lock) {
+    ++caller_sealed;
+    seal_oldest_queued(lock, contexts.back().get());
+    rethrow_failure();
+  }
+
+  // Takes the oldest queued frame, seals it outside the lock, and writes what
+  // is ready if no one else is writing; a failure is recorded, not thrown.
+  // Called by workers and by the caller, holding the mutex.
+  void seal_oldest_queued(std::unique_lock<std::mutex>& lock, ZSTD_CCtx* context) {
     slot& s = *queue.front();
     queue.pop_front();
-    ++caller_sealed;
     lock.unlock();
     try {
-      seal(s, contexts.back().get());
+      seal(s, context);
     } catch (...) {
       lock.lock();
       fail(std::current_exception());
-      rethrow_failure();
+      return;
     }
     lock.lock();
     s.status = slot::state::sealed;
     write_sealed_frames(lock);
-    rethrow_failure();
   }
 
   void submit(slot& s, std::size_t raw_size) {
@@ -274,20 +280,11 @@ struct frame_writer::impl {
     for (;;) {
       work_ready.wait(lock, [&] { return stopping || !queue.empty(); });
       if (stopping) return;
-      slot& s = *queue.front();
-      queue.pop_front();
-      if (failure) continue;  // the save has failed: drop the work
-      lock.unlock();
-      try {
-        seal(s, context);
-      } catch (...) {
-        lock.lock();
-        fail(std::current_exception());
+      if (failure) {  // the save has failed: drop the work
+        queue.pop_front();
         continue;
       }
-      lock.lock();
-      s.status = slot::state::sealed;
-      write_sealed_frames(lock);
+      seal_oldest_queued(lock, context);
     }
   }
 
