@@ -38,9 +38,11 @@ configure_build_test() {
 concurrency_and_fuzz_checks() {
   # ThreadSanitizer (preset "tsan"): only the concurrency tests, and only the
   # executables that hold them: lazy fields, the threaded frame writer and
-  # reader, pipes, and tests/reliability's concurrency test.
-  local tsan_targets=(lazy_test format_frame_stream_test format_fd_io_test snapshot_test reliability_concurrency_test)
-  local tsan_tests='^(LazyTest\.|Threads/|SizesLevelsThreads/|Pipe\.|FrameStream\.|SnapshotTest\..*(Pipe|Thread)|ConcurrencyTest\.)'
+  # reader, pipes, the background sync of a file, and tests/reliability's
+  # concurrency test.
+  local tsan_targets=(lazy_test format_frame_stream_test format_fd_io_test snapshot_test background_sync_test
+    reliability_concurrency_test)
+  local tsan_tests='^(LazyTest\.|Threads/|SizesLevelsThreads/|Pipe\.|FrameStream\.|SnapshotTest\..*(Pipe|Thread)|BackgroundSync\.|FrameWriterSync\.|SaveSync\.|ConcurrencyTest\.)'
   step "tsan: configure"
   cmake --preset tsan
   step "tsan: build ${tsan_targets[*]} ($jobs jobs)"

@@ -199,10 +199,19 @@ void atomic_file::commit() {
     throw format::io_error(name, "cannot rename " + temporary_.string() + " over it", err);
   }
   committed_ = true;
-  close_in_background(replaced);
   if (fd_ != -1) ::close(fd_);
   fd_ = -1;
-  sync_folder(folder_of(target_), name);
+  // The old file is released after the folder's sync, not before: freeing its
+  // blocks (and discarding them, where the file system does) would otherwise
+  // join the journal commit that sync waits for, 10-14 ms for a 25 MB snapshot
+  // on ext4 mounted with discard (decision 14).
+  try {
+    sync_folder(folder_of(target_), name);
+  } catch (...) {
+    close_in_background(replaced);
+    throw;
+  }
+  close_in_background(replaced);
 }
 
 }  // namespace respawn::detail

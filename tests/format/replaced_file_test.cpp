@@ -1,8 +1,8 @@
-// A commit holds the file it replaces open across the rename, so that the
-// rename does not free that file's blocks on the saving thread, and closes it
-// on a thread of its own (decision 14). The test interposes rename() (this
-// executable's definition wins over the C library's for respawn's calls too)
-// to see which files the process holds when the rename happens.
+// A commit holds the file it replaces open across the rename and the folder's
+// sync, so that neither frees that file's blocks on the saving thread, and
+// closes it on a thread of its own (decision 14). The test interposes rename()
+// and fsync() (this executable's definitions win over the C library's for
+// respawn's calls too) to see which files the process holds when they run.
 #include <dirent.h>
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -30,6 +30,12 @@ struct file_id {
 bool target_was_open = false;
 int renames = 0;
 int fail_with = 0;  // an errno to fail rename() with, or 0
+
+// Whether the process held `watched` when it last synced a folder.
+bool watching = false;
+file_id watched;
+int folder_syncs = 0;
+bool watched_open_at_folder_sync = false;
 
 file_id id_of(const struct stat& info) { return {info.st_dev, info.st_ino}; }
 
@@ -67,6 +73,20 @@ extern "C" int rename(const char* from, const char* to) {
   return real(from, to);
 }
 
+extern "C" int fsync(int fd) {
+  using namespace replaced_file_test;
+  struct stat info {};
+  if (watching && ::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ++folder_syncs;
+    // Time for a thread that was told to release the file before this sync to do it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    watched_open_at_folder_sync = open_in_process(watched);
+  }
+  using real_type = int (*)(int);
+  static const auto real = reinterpret_cast<real_type>(::dlsym(RTLD_NEXT, "fsync"));
+  return real(fd);
+}
+
 namespace replaced_file_test {
 namespace {
 
@@ -82,6 +102,9 @@ class ReplacedFile : public ::testing::Test {
     target_was_open = false;
     renames = 0;
     fail_with = 0;
+    watching = false;
+    folder_syncs = 0;
+    watched_open_at_folder_sync = false;
   }
 
   // Replaces `target` with a file holding `text` through an atomic_file.
@@ -119,6 +142,20 @@ TEST_F(ReplacedFile, TheOldTargetIsHeldAcrossTheRenameThenReleased) {
   EXPECT_TRUE(target_was_open) << "the rename dropped the old file's last reference on the saving thread";
   EXPECT_TRUE(released(old)) << "the old file is still open 10 s after the commit";
   EXPECT_EQ(read_file(target), "new");
+}
+
+// Freeing the old file's blocks inside the journal commit that the folder's
+// sync waits for cost that sync 10-14 ms on ext4 mounted with discard.
+TEST_F(ReplacedFile, TheOldTargetIsHeldUntilTheFolderIsSynced) {
+  const fs::path target = folder_ / "state.snap";
+  write_file(target, "old");
+  watched = id_of_path(target);
+  watching = true;
+  commit(target, "new");
+  watching = false;
+  ASSERT_EQ(folder_syncs, 1);
+  EXPECT_TRUE(watched_open_at_folder_sync) << "the old file was released before the folder's sync";
+  EXPECT_TRUE(released(watched)) << "the old file is still open 10 s after the commit";
 }
 
 TEST_F(ReplacedFile, ANewTargetHoldsNothing) {
