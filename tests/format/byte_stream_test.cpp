@@ -82,6 +82,24 @@ TEST(ByteSink, WritesCrossingBuffersArriveInOrderAndAreCounted) {
   EXPECT_EQ(sink.flushes, 142);  // 1000 bytes in buffers of 7: 142 full ones, 6 bytes left
 }
 
+// Writes of up to 64 bytes that fit the buffer are copied inline, in
+// overlapping pieces whose sizes depend on the write's: every size, at every
+// alignment of the source and of the buffer.
+TEST(ByteSink, ShortWritesOfEverySizeArriveWhole) {
+  const std::string data = format::testing::make_payload(200);
+  collecting_sink sink(4096);
+  std::string expected;
+  for (std::size_t size = 0; size <= 70; ++size) {
+    for (std::size_t offset = 0; offset < 8; ++offset) {
+      sink.write(data.data() + offset, size);
+      expected.append(data, offset, size);
+    }
+  }
+  sink.finish();
+  EXPECT_EQ(sink.collected, expected);
+  EXPECT_EQ(sink.bytes_written(), expected.size());
+}
+
 TEST(ByteSink, FailedFlushLeavesTheCountRight) {
   collecting_sink sink(4);
   sink.write("abcd", 4);
