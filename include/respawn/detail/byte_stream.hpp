@@ -31,8 +31,9 @@ class byte_sink {
       cursor_ = encode_varint(value, cursor_);
       return;
     }
+    // Near the buffer's end: encoded aside, then copied across the boundary.
     char bytes[max_varint_bytes];
-    write(bytes, static_cast<std::size_t>(encode_varint(value, bytes) - bytes));
+    write_slow(bytes, static_cast<std::size_t>(encode_varint(value, bytes) - bytes));
   }
 
   static constexpr std::size_t max_varint_bytes = 10;
