@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -247,6 +248,20 @@ TEST_F(SaveSync, ASaveToAFileIsSyncedAsItIsWritten) {
   respawn::save(blob, folder_ / "blob.snap", stored_frames());
   EXPECT_GE(calls, 1);
   EXPECT_NE(last_caller_id(), std::this_thread::get_id());
+  EXPECT_EQ(respawn::load<Blob>(folder_ / "blob.snap")->bytes, blob.bytes);
+}
+
+// With compression workers, whichever thread writes the next frames asks for
+// the syncs: a worker or the caller.
+TEST_F(SaveSync, ASaveWithCompressionWorkersIsSyncedToo) {
+  Blob blob;
+  blob.bytes.resize(24 * mib);
+  std::mt19937_64 random(7);
+  for (std::uint8_t& byte : blob.bytes) byte = static_cast<std::uint8_t>(random());  // stays 24 MiB stored
+  respawn::save_options options;
+  options.threads = 2;
+  respawn::save(blob, folder_ / "blob.snap", options);
+  EXPECT_GE(calls, 1);
   EXPECT_EQ(respawn::load<Blob>(folder_ / "blob.snap")->bytes, blob.bytes);
 }
 
