@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -251,17 +250,11 @@ TEST_F(SaveSync, ASaveToAFileIsSyncedAsItIsWritten) {
   EXPECT_EQ(respawn::load<Blob>(folder_ / "blob.snap")->bytes, blob.bytes);
 }
 
-// With compression workers, whichever thread writes the next frames asks for
-// the syncs: a worker or the caller. Random bytes stay 40 MiB when stored.
+// With compression workers (which run at any level), whichever thread writes
+// the next frames asks for the syncs: a worker or the caller.
 TEST_F(SaveSync, ASaveWithCompressionWorkersIsSyncedToo) {
-  Blob blob;
-  blob.bytes.resize(40 * mib);
-  std::mt19937_64 random(7);
-  for (std::size_t i = 0; i < blob.bytes.size(); i += sizeof(std::uint64_t)) {
-    const std::uint64_t word = random();
-    std::memcpy(blob.bytes.data() + i, &word, sizeof word);
-  }
-  respawn::save_options options;
+  const Blob blob = blob_of(40 * mib);
+  respawn::save_options options = stored_frames();
   options.threads = 2;
   respawn::save(blob, folder_ / "blob.snap", options);
   EXPECT_GE(calls, 1);
